@@ -1,0 +1,2 @@
+"""win32api: assorted Win32 functions."""
+from pywin32_posix._w32.win32api import *  # noqa: F401,F403

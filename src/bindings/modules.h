@@ -1,0 +1,11 @@
+// One function per Python module; module.cpp calls each to fill its submodule.
+#pragma once
+
+#include <nanobind/nanobind.h>
+
+namespace bindings {
+
+void bind_pywintypes(nanobind::module_ m);
+void bind_win32api(nanobind::module_ m);
+
+}  // namespace bindings

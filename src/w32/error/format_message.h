@@ -1,0 +1,20 @@
+// FormatMessage's insert language (%1..%99, %1!s!, %n, %%, ...), shared by
+// system messages, FORMAT_MESSAGE_FROM_STRING and event-log message files.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace w32 {
+
+// Expands the inserts of `pattern`. With ignore_inserts the %n references
+// stay as written, as FORMAT_MESSAGE_IGNORE_INSERTS asks. A reference past
+// the end of `inserts` fails with ERROR_INVALID_PARAMETER, like Windows.
+std::string expand_message_inserts(std::string_view pattern,
+                                   const std::vector<std::string>& inserts,
+                                   bool ignore_inserts);
+
+}  // namespace w32

@@ -1,0 +1,46 @@
+// Win32 errors as the core reports them: an exception carrying the Windows
+// error code and the API name, plus the per-thread "last error" slot.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <string_view>
+
+namespace w32 {
+
+// Thrown by every core function that fails. The bindings turn it into
+// pywintypes.error(code, function, message) in one place.
+class Win32Error : public std::exception {
+public:
+    Win32Error(uint32_t code, const char* function) noexcept
+        : code_(code), function_(function) {}
+    uint32_t code() const noexcept { return code_; }
+    const char* function() const noexcept { return function_; }
+    const char* what() const noexcept override { return function_; }
+
+private:
+    uint32_t code_;
+    const char* function_;  // always a string literal: the Win32 API name
+};
+
+[[noreturn]] void throw_win32(uint32_t code, const char* function);
+// Maps errno through win32_from_errno() first.
+[[noreturn]] void throw_errno(int err, const char* function);
+
+// The one errno -> Win32 mapping.
+uint32_t win32_from_errno(int err) noexcept;
+
+// Windows' system message for `code` without the trailing CR LF, or an empty
+// view when the code has no message.
+std::string_view system_message(uint32_t code) noexcept;
+
+// FormatMessage's text for `code`: the system message with "\r\n", as
+// Windows returns it. Throws ERROR_MR_MID_NOT_FOUND for unknown codes.
+std::string format_system_message(uint32_t code);
+
+// GetLastError/SetLastError: one slot per OS thread.
+uint32_t get_last_error() noexcept;
+void set_last_error(uint32_t code) noexcept;
+
+}  // namespace w32
