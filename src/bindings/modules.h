@@ -7,5 +7,7 @@ namespace bindings {
 
 void bind_pywintypes(nanobind::module_ m);
 void bind_win32api(nanobind::module_ m);
+void bind_win32event(nanobind::module_ m);
+void bind_diagnostics(nanobind::module_ m);
 
 }  // namespace bindings

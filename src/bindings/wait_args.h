@@ -1,0 +1,33 @@
+// Conversions shared by the bindings that wait: timeouts and the GIL/signal
+// handling around a blocking wait.
+#pragma once
+
+#include <nanobind/nanobind.h>
+
+#include <cstdint>
+
+#include "w32/sync/wait_engine.h"
+
+namespace bindings {
+
+// pywin32 takes a DWORD timeout; INFINITE is spelt -1 or 0xFFFFFFFF.
+uint32_t timeout_from_py(long long milliseconds);
+
+// Runs a blocking core call without the GIL. A signal that arrives while it
+// sleeps runs Python's handlers; if one raises (Ctrl+C), the wait is
+// abandoned and the exception propagates.
+template <class Fn>
+auto blocking_wait(Fn&& fn) {
+    w32::sync::InterruptCheck check = [] {
+        nanobind::gil_scoped_acquire gil;
+        return PyErr_CheckSignals() != 0;
+    };
+    try {
+        nanobind::gil_scoped_release release;
+        return fn(check);
+    } catch (const w32::sync::WaitInterrupted&) {
+        throw nanobind::python_error();
+    }
+}
+
+}  // namespace bindings

@@ -1,0 +1,349 @@
+#include "w32/kernel/arena.h"
+
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <exception>
+
+#include "w32/error/codes.h"
+#include "w32/error/win32_error.h"
+#include "w32/kernel/session_root.h"
+
+namespace w32::arena {
+
+namespace {
+
+void init_robust_mutex(pthread_mutex_t* m) {
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+    pthread_mutex_init(m, &attr);
+    pthread_mutexattr_destroy(&attr);
+}
+
+// Called with the arena lock held and EOWNERDEAD: the previous holder died
+// mid-operation. Undo its uncommitted stores, newest first, then deliver any
+// wake it committed but may not have sent.
+void recover(Layout& l) noexcept {
+    Header& h = l.header;
+    char* base = reinterpret_cast<char*>(&l);
+    uint32_t n = std::atomic_ref<uint32_t>(h.undo_count).load(std::memory_order_acquire);
+    if (n > kUndoCapacity) n = kUndoCapacity;
+    for (uint32_t i = n; i-- > 0;) {
+        const UndoEntry& e = h.undo[i];
+        if (e.offset + e.size > sizeof(Layout) || e.size == 0 || e.size > 8) continue;
+        std::memcpy(base + e.offset, &e.old_value, e.size);
+    }
+    std::atomic_ref<uint32_t>(h.undo_count).store(0, std::memory_order_release);
+    ++h.recoveries;
+    for (uint32_t t = 0; t < kMaxThreads; ++t) {
+        ThreadRecord& r = l.threads[t];
+        if (r.in_use && r.result >= 0 && std::atomic_ref<uint32_t>(r.wake).load() == 0) {
+            std::atomic_ref<uint32_t>(r.wake).store(1, std::memory_order_release);
+            futex_wake_all(&r.wake);
+        }
+    }
+}
+
+void lock_arena(Layout& l) {
+    int rc = pthread_mutex_lock(&l.header.lock);
+    if (rc == EOWNERDEAD) {
+        recover(l);
+        pthread_mutex_consistent(&l.header.lock);
+    } else if (rc != 0) {
+        throw_win32(err::kInternalError, "ArenaLock");
+    }
+}
+
+uint64_t name_hash(std::string_view name) noexcept {
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : name) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+}  // namespace
+
+void futex_wake_all(uint32_t* word) noexcept {
+    syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
+}
+
+// ---------------------------------------------------------------- Arena
+
+Arena& Arena::instance() {
+    // Never destroyed: handles may be closed by finalizers at interpreter exit.
+    static Arena* arena = new Arena;
+    return *arena;
+}
+
+Arena::Arena() { attach(); }
+
+void Arena::attach() {
+    const SessionPaths& paths = session_paths();
+    ensure_private_dir(paths.runtime_dir);
+
+    // Creation and initialisation are serialised by an flock, so a creator
+    // that dies half-way leaves a segment the next process re-initialises.
+    std::string init_lock = paths.runtime_dir + "/arena.lock";
+    int lock_fd = open(init_lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd < 0) throw_errno(errno, "CreateArena");
+    while (flock(lock_fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            close(lock_fd);
+            throw_errno(errno, "CreateArena");
+        }
+    }
+    std::string shm_name = paths.shm_prefix + ".arena";
+    int fd = shm_open(shm_name.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        int e = errno;
+        close(lock_fd);
+        throw_errno(e, "CreateArena");
+    }
+    struct stat st;
+    fstat(fd, &st);
+    if (st.st_uid != getuid() || (st.st_mode & 0077) != 0) {
+        // Someone else's segment under our name: never trust it.
+        close(fd);
+        close(lock_fd);
+        throw_win32(err::kAccessDenied, "CreateArena");
+    }
+    if (static_cast<size_t>(st.st_size) < sizeof(Layout) && ftruncate(fd, sizeof(Layout)) != 0) {
+        int e = errno;
+        close(fd);
+        close(lock_fd);
+        throw_errno(e, "CreateArena");
+    }
+    void* p = mmap(nullptr, sizeof(Layout), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) {
+        int e = errno;
+        close(lock_fd);
+        throw_errno(e, "CreateArena");
+    }
+    layout_ = static_cast<Layout*>(p);
+    Header& h = layout_->header;
+    if (h.magic != kArenaMagic || h.version != kArenaVersion || !h.ready) {
+        // A fresh (zero-filled) segment: zero is the right initial value for
+        // everything except the mutexes and the list terminators.
+        h.version = kArenaVersion;
+        h.total_size = sizeof(Layout);
+        init_robust_mutex(&h.lock);
+        for (auto& b : h.name_buckets) b = kNil;
+        for (auto& t : layout_->threads) {
+            init_robust_mutex(&t.liveness);
+            t.result = kResultIdle;
+        }
+        h.magic = kArenaMagic;
+        std::atomic_ref<uint32_t>(h.ready).store(1, std::memory_order_release);
+    }
+    flock(lock_fd, LOCK_UN);
+    close(lock_fd);
+
+    object_lock_path_ = paths.runtime_dir + "/objects.lock";
+    reopen_after_fork();
+}
+
+void Arena::reopen_after_fork() {
+    // OFD locks belong to the open file description, which a forked child
+    // shares with its parent: the child needs a description of its own.
+    if (object_lock_fd_ >= 0) close(object_lock_fd_);
+    object_lock_fd_ = open(object_lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (object_lock_fd_ < 0) throw_errno(errno, "CreateArena");
+}
+
+// ---------------------------------------------------------------- ArenaTx
+
+ArenaTx::ArenaTx(Arena& arena) : arena_(arena), uncaught_at_start_(std::uncaught_exceptions()) {
+    lock_arena(arena_.layout());
+}
+
+ArenaTx::~ArenaTx() {
+    if (!committed_) {
+        if (std::uncaught_exceptions() > uncaught_at_start_)
+            rollback();
+        else
+            commit();
+    }
+    pthread_mutex_unlock(&layout().header.lock);
+}
+
+void ArenaTx::log_old_value(void* field, uint32_t size) {
+    Header& h = layout().header;
+    uint32_t n = h.undo_count;
+    if (n >= kUndoCapacity) throw_win32(err::kNotEnoughMemory, "ArenaTx");
+    UndoEntry& e = h.undo[n];
+    e.offset = static_cast<uint64_t>(static_cast<char*>(field) - arena_.base());
+    e.size = size;
+    e.old_value = 0;
+    std::memcpy(&e.old_value, field, size);
+    // The entry is complete before the count covers it, and the count
+    // before the field changes (the caller's store is a release store).
+    std::atomic_ref<uint32_t>(h.undo_count).store(n + 1, std::memory_order_release);
+}
+
+void ArenaTx::rollback() noexcept {
+    Header& h = layout().header;
+    uint32_t n = h.undo_count;
+    for (uint32_t i = n; i-- > 0;) {
+        const UndoEntry& e = h.undo[i];
+        std::memcpy(arena_.base() + e.offset, &e.old_value, e.size);
+    }
+    std::atomic_ref<uint32_t>(h.undo_count).store(0, std::memory_order_release);
+    wakes_.clear();
+    committed_ = true;
+}
+
+void ArenaTx::commit() {
+    if (committed_) return;
+    std::atomic_ref<uint32_t>(layout().header.undo_count).store(0, std::memory_order_release);
+    committed_ = true;
+    deliver_wakes();
+}
+
+void ArenaTx::deliver_wakes() noexcept {
+    for (auto [thread, value] : wakes_) {
+        ThreadRecord& r = layout().threads[thread];
+        std::atomic_ref<uint32_t>(r.wake).store(value, std::memory_order_release);
+        futex_wake_all(&r.wake);
+    }
+    wakes_.clear();
+}
+
+void ArenaTx::wake_after_commit(uint32_t thread) { wakes_.emplace_back(thread, 1); }
+
+void ArenaTx::poke_after_commit(uint32_t thread) {
+    for (auto& w : wakes_)
+        if (w.first == thread) return;
+    wakes_.emplace_back(thread, 2);
+}
+
+// ---------------------------------------------------------------- names
+
+uint32_t find_name(ArenaTx& tx, std::string_view name) noexcept {
+    Layout& l = tx.layout();
+    uint32_t i = l.header.name_buckets[name_hash(name) % kNameBuckets];
+    while (i != kNil) {
+        if (l.names[i] == name) return i;
+        i = l.objects[i].name_next;
+    }
+    return kNil;
+}
+
+void link_name(ArenaTx& tx, uint32_t object, std::string_view name) {
+    Layout& l = tx.layout();
+    if (name.size() >= kNameBytes) throw_win32(err::kFilenameExcedRange, "CreateObject");
+    // The name bytes need no undo entries: they are only read while the
+    // object is linked, and linking is logged.
+    std::memcpy(l.names[object], name.data(), name.size());
+    l.names[object][name.size()] = '\0';
+    uint32_t& bucket = l.header.name_buckets[name_hash(name) % kNameBuckets];
+    tx.set(l.objects[object].name_next, bucket);
+    tx.set(l.objects[object].named, 1u);
+    tx.set(bucket, object);
+}
+
+void unlink_name(ArenaTx& tx, uint32_t object) noexcept {
+    Layout& l = tx.layout();
+    ObjectSlot& o = l.objects[object];
+    if (!o.named) return;
+    uint32_t* link = &l.header.name_buckets[name_hash(l.names[object]) % kNameBuckets];
+    while (*link != kNil && *link != object) link = &l.objects[*link].name_next;
+    if (*link == object) tx.set(*link, o.name_next);
+    tx.set(o.name_next, kNil);
+    tx.set(o.named, 0u);
+}
+
+// ---------------------------------------------------------------- queues
+
+void enqueue_entry(ArenaTx& tx, uint32_t object, uint32_t id) {
+    Layout& l = tx.layout();
+    ObjectSlot& o = l.objects[object];
+    WaitEntry& e = entry_of(l, id);
+    tx.set(e.object, object);
+    tx.set(e.prev, o.queue_tail);
+    tx.set(e.next, kNil);
+    if (o.queue_tail == kNil)
+        tx.set(o.queue_head, id);
+    else
+        tx.set(entry_of(l, o.queue_tail).next, id);
+    tx.set(o.queue_tail, id);
+    tx.set(e.queued, 1u);
+}
+
+void dequeue_entry(ArenaTx& tx, uint32_t id) noexcept {
+    Layout& l = tx.layout();
+    WaitEntry& e = entry_of(l, id);
+    if (!e.queued) return;
+    ObjectSlot& o = l.objects[e.object];
+    if (e.prev == kNil)
+        tx.set(o.queue_head, e.next);
+    else
+        tx.set(entry_of(l, e.prev).next, e.next);
+    if (e.next == kNil)
+        tx.set(o.queue_tail, e.prev);
+    else
+        tx.set(entry_of(l, e.next).prev, e.prev);
+    tx.set(e.prev, kNil);
+    tx.set(e.next, kNil);
+    tx.set(e.queued, 0u);
+}
+
+// ---------------------------------------------------------------- objects
+
+uint32_t allocate_object(ArenaTx& tx, Kind kind) {
+    Layout& l = tx.layout();
+    Header& h = l.header;
+    uint32_t index = kNil;
+    // First fit below the high-water mark, then extend it.
+    if (h.objects_in_use < h.object_high_water) {
+        for (uint32_t i = 0; i < h.object_high_water; ++i)
+            if (l.objects[i].kind == uint32_t(Kind::Free)) {
+                index = i;
+                break;
+            }
+    }
+    if (index == kNil) {
+        if (h.object_high_water >= kMaxObjects) throw_win32(err::kNotEnoughMemory, "CreateObject");
+        index = h.object_high_water;
+        tx.set(h.object_high_water, index + 1);
+    }
+    ObjectSlot& o = l.objects[index];
+    tx.set(o.kind, uint32_t(kind));
+    tx.set(o.a, int64_t{0});
+    tx.set(o.b, int64_t{0});
+    tx.set(o.c, int64_t{0});
+    tx.set(o.d, int64_t{0});
+    tx.set(o.queue_head, kNil);
+    tx.set(o.queue_tail, kNil);
+    tx.set(o.name_next, kNil);
+    tx.set(o.named, 0u);
+    tx.set(h.objects_in_use, h.objects_in_use + 1);
+    return index;
+}
+
+void free_object(ArenaTx& tx, uint32_t object) noexcept {
+    Layout& l = tx.layout();
+    ObjectSlot& o = l.objects[object];
+    if (o.kind == uint32_t(Kind::Free)) return;
+    unlink_name(tx, object);
+    // Live waiters hold a reference, so any entry left belongs to a dead
+    // thread; reaping that thread later finds it already dequeued.
+    while (o.queue_head != kNil) dequeue_entry(tx, o.queue_head);
+    tx.set(o.kind, uint32_t(Kind::Free));
+    tx.set(o.generation, o.generation + 1);
+    tx.set(l.header.objects_in_use, l.header.objects_in_use - 1);
+}
+
+}  // namespace w32::arena

@@ -1,0 +1,102 @@
+// The session arena's shared-memory layout. Every process of a session maps
+// the same segment; all fields are plain data at fixed offsets, so that any
+// process (and a process recovering after another one died) reads them the
+// same way. Changes to this layout bump kArenaVersion.
+#pragma once
+
+#include <pthread.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace w32::arena {
+
+inline constexpr uint64_t kArenaMagic = 0x3233576e69577950ull;  // "PyWinW32"
+inline constexpr uint32_t kArenaVersion = 1;
+
+inline constexpr uint32_t kMaxThreads = 4096;
+inline constexpr uint32_t kMaxObjects = 65536;
+inline constexpr uint32_t kMaxWaitObjects = 64;  // MAXIMUM_WAIT_OBJECTS
+inline constexpr uint32_t kNameBytes = 512;      // UTF-8, NUL-terminated
+inline constexpr uint32_t kNameBuckets = 16384;
+inline constexpr uint32_t kUndoCapacity = 65536;
+inline constexpr uint32_t kNil = 0xffffffffu;
+
+// Result slot of a thread record.
+inline constexpr int32_t kResultIdle = -2;     // not waiting
+inline constexpr int32_t kResultPending = -1;  // waiting, nothing satisfied yet
+
+enum class Kind : uint32_t { Free = 0, Event = 1, Mutex = 2, Semaphore = 3, Timer = 4 };
+
+// One "thread waits on object" link, kept in the thread's record and
+// threaded onto the object's FIFO queue.
+struct WaitEntry {
+    uint32_t object;  // object index
+    uint32_t prev;    // entry ids (thread * kMaxWaitObjects + slot), kNil at the ends
+    uint32_t next;
+    uint32_t queued;  // 1 while on the object's queue
+};
+
+struct ThreadRecord {
+    // Held by the live thread for its whole life: a dead owner shows as
+    // EOWNERDEAD (or as an unlocked mutex on an in-use record).
+    pthread_mutex_t liveness;
+    uint32_t in_use;
+    uint32_t generation;
+    int32_t pid;
+    int32_t tid;
+    uint32_t wake;          // the futex this thread sleeps on; 1 = woken
+    int32_t result;         // kResultIdle / kResultPending / WAIT_* value
+    uint32_t wait_count;    // objects in the current wait
+    uint32_t wait_all;      // 1 for a wait-all
+    uint32_t abandoned;     // 1 when the acquisition included an abandoned mutex
+    uint32_t pad;
+    WaitEntry entries[kMaxWaitObjects];
+};
+
+struct ObjectSlot {
+    uint32_t kind;          // Kind
+    uint32_t generation;    // bumped on free: detects a stale (index, generation)
+    // Per kind:
+    //   Event:     a = signalled (0/1), b = manual reset
+    //   Mutex:     a = owner thread + 1 (0 = free), b = recursion, c = abandoned
+    //   Semaphore: a = count, b = maximum
+    //   Timer:     a = signalled, b = manual reset, c = due (ns, CLOCK_REALTIME), d = period (ns)
+    int64_t a, b, c, d;
+    uint32_t queue_head;    // entry ids
+    uint32_t queue_tail;
+    uint32_t name_next;     // next object in the name bucket, kNil at the end
+    uint32_t named;
+    uint32_t pad;
+};
+
+struct UndoEntry {
+    uint64_t offset;  // from the arena base
+    uint64_t old_value;
+    uint32_t size;
+    uint32_t pad;
+};
+
+struct Header {
+    uint64_t magic;
+    uint32_t version;
+    uint32_t ready;
+    uint64_t total_size;
+    pthread_mutex_t lock;       // the arena lock: robust, process-shared
+    uint32_t undo_count;        // entries of the operation in progress
+    uint32_t object_high_water; // no object at or above this index is in use
+    uint32_t objects_in_use;
+    uint32_t threads_in_use;
+    uint64_t recoveries;        // times a dead lock holder was recovered from
+    uint32_t name_buckets[kNameBuckets];
+    UndoEntry undo[kUndoCapacity];
+};
+
+struct Layout {
+    Header header;
+    ThreadRecord threads[kMaxThreads];
+    ObjectSlot objects[kMaxObjects];
+    char names[kMaxObjects][kNameBytes];
+};
+
+}  // namespace w32::arena

@@ -1,0 +1,378 @@
+#include "w32/sync/wait_engine.h"
+
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
+
+#include "w32/error/codes.h"
+#include "w32/error/win32_error.h"
+#include "w32/kernel/object_refs.h"
+#include "w32/sync/object_rules.h"
+
+namespace w32::sync {
+
+using namespace arena;
+
+namespace {
+
+constexpr uint32_t kFutexOwnerDied = 0x40000000u;
+constexpr uint32_t kFutexWaiters = 0x80000000u;
+constexpr uint32_t kFutexTidMask = 0x3fffffffu;
+// A sleeper re-examines a wait on a mutex at least this often, in case the
+// mutex changed owner while it slept and the new owner died.
+constexpr int64_t kOwnerRecheckNs = 1'000'000'000;
+constexpr int kSpinIterations = 4000;
+
+// Thread records are released when their thread ends (thread_local
+// destructor) or by the process that finds them dead.
+struct ThreadSlot {
+    uint32_t index = kNil;
+    ~ThreadSlot();
+};
+thread_local ThreadSlot t_slot;
+
+void abandon_mutexes_of(ArenaTx& tx, uint32_t thread) {
+    Layout& l = tx.layout();
+    for (uint32_t i = 0; i < l.header.object_high_water; ++i) {
+        ObjectSlot& o = l.objects[i];
+        if (Kind(o.kind) == Kind::Mutex && o.a == int64_t(thread) + 1) {
+            tx.set(o.a, int64_t{0});
+            tx.set(o.b, int64_t{0});
+            tx.set(o.c, int64_t{1});
+            satisfy_waiters(tx, i);
+        }
+    }
+}
+
+void dequeue_all(ArenaTx& tx, uint32_t thread) {
+    for (uint32_t k = 0; k < kMaxWaitObjects; ++k) dequeue_entry(tx, thread * kMaxWaitObjects + k);
+}
+
+void release_record(ArenaTx& tx, uint32_t thread) {
+    Layout& l = tx.layout();
+    ThreadRecord& r = l.threads[thread];
+    dequeue_all(tx, thread);
+    tx.set(r.result, kResultIdle);
+    tx.set(r.in_use, 0u);
+    tx.set(l.header.threads_in_use, l.header.threads_in_use - 1);
+    abandon_mutexes_of(tx, thread);
+}
+
+ThreadSlot::~ThreadSlot() {
+    if (index == kNil) return;
+    try {
+        ArenaTx tx;
+        release_record(tx, index);
+        tx.commit();
+        pthread_mutex_unlock(&tx.layout().threads[index].liveness);
+    } catch (...) {
+        // At exit the kernel's robust-futex cleanup marks us dead instead.
+    }
+    index = kNil;
+}
+
+// glibc keeps a robust mutex's futex word (owner TID | WAITERS | OWNER_DIED)
+// at offset 0. We watch it so the kernel wakes us when a mutex owner dies;
+// if this build's layout differs, we fall back to periodic re-checks.
+bool liveness_word_usable() {
+    static const bool usable = [] {
+        pthread_mutex_t m;
+        pthread_mutexattr_t attr;
+        pthread_mutexattr_init(&attr);
+        pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+        pthread_mutex_init(&m, &attr);
+        pthread_mutex_lock(&m);
+        uint32_t word = *reinterpret_cast<uint32_t*>(&m);
+        bool ok = (word & kFutexTidMask) == uint32_t(gettid());
+        pthread_mutex_unlock(&m);
+        pthread_mutex_destroy(&m);
+        pthread_mutexattr_destroy(&attr);
+        return ok;
+    }();
+    return usable;
+}
+
+struct FutexWaitv {
+    uint64_t val;
+    uint64_t uaddr;
+    uint32_t flags;
+    uint32_t reserved;
+};
+constexpr uint32_t kFutex2SizeU32 = 0x02;
+
+struct SleepPlan {
+    int64_t deadline = -1;  // CLOCK_MONOTONIC ns; -1 = none
+    FutexWaitv watches[kMaxWaitObjects + 1];
+    uint32_t watch_count = 0;
+};
+
+// Decides, under the lock, how long to sleep and which mutex owners to
+// watch: the kernel wakes a watcher when that owner thread dies.
+void plan_sleep(ArenaTx& tx, uint32_t self, const uint32_t* objects, uint32_t count,
+                int64_t wait_deadline, SleepPlan& plan) {
+    Layout& l = tx.layout();
+    plan.deadline = wait_deadline;
+    plan.watch_count = 0;
+    int64_t now = now_ns(CLOCK_MONOTONIC);
+    auto earlier = [&](int64_t t) {
+        if (t >= 0 && (plan.deadline < 0 || t < plan.deadline)) plan.deadline = t;
+    };
+    for (uint32_t i = 0; i < count; ++i) {
+        const ObjectSlot& o = l.objects[objects[i]];
+        if (Kind(o.kind) == Kind::Timer) earlier(timer_due_monotonic(o));
+        if (Kind(o.kind) != Kind::Mutex || o.a == 0 || o.a == int64_t(self) + 1) continue;
+        earlier(now + kOwnerRecheckNs);
+        if (!liveness_word_usable()) continue;
+        ThreadRecord& owner = l.threads[o.a - 1];
+        auto* word = reinterpret_cast<uint32_t*>(&owner.liveness);
+        std::atomic_ref<uint32_t> w(*word);
+        uint32_t v = w.load();
+        // Ask the kernel to wake the mutex's waiters on owner death.
+        while ((v & kFutexTidMask) == uint32_t(owner.tid) && !(v & kFutexOwnerDied) &&
+               !(v & kFutexWaiters)) {
+            if (w.compare_exchange_weak(v, v | kFutexWaiters)) v |= kFutexWaiters;
+        }
+        if ((v & kFutexTidMask) != uint32_t(owner.tid) || (v & kFutexOwnerDied)) continue;
+        plan.watches[1 + plan.watch_count++] = {v, reinterpret_cast<uint64_t>(word), kFutex2SizeU32, 0};
+    }
+}
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
+
+// Sleeps until our wake word leaves 0, a watched word changes, the deadline
+// passes or a signal arrives. Returns false on EINTR.
+bool sleep_on(ThreadRecord& me, SleepPlan& plan) {
+    std::atomic_ref<uint32_t> wake(me.wake);
+    for (int i = 0; i < kSpinIterations; ++i) {
+        if (wake.load(std::memory_order_acquire) != 0) return true;
+        cpu_relax();
+    }
+    timespec ts, *tsp = nullptr;
+    if (plan.deadline >= 0) {
+        ts.tv_sec = plan.deadline / 1'000'000'000;
+        ts.tv_nsec = plan.deadline % 1'000'000'000;
+        tsp = &ts;
+    }
+    long rc;
+    if (plan.watch_count == 0) {
+        rc = syscall(SYS_futex, &me.wake, FUTEX_WAIT_BITSET, 0, tsp, nullptr, FUTEX_BITSET_MATCH_ANY);
+    } else {
+        plan.watches[0] = {0, reinterpret_cast<uint64_t>(&me.wake), kFutex2SizeU32, 0};
+        rc = syscall(SYS_futex_waitv, plan.watches, plan.watch_count + 1, 0, tsp, CLOCK_MONOTONIC);
+    }
+    return !(rc < 0 && errno == EINTR);
+}
+
+// Reaps the dead owners of mutexes and fires due timers among `objects`.
+void prepare_objects(ArenaTx& tx, uint32_t self, const uint32_t* objects, uint32_t count) {
+    Layout& l = tx.layout();
+    for (uint32_t i = 0; i < count; ++i) {
+        ObjectSlot& o = l.objects[objects[i]];
+        if (Kind(o.kind) == Kind::Timer) {
+            if (refresh_timer(tx, o)) satisfy_waiters(tx, objects[i]);
+        } else if (Kind(o.kind) == Kind::Mutex && o.a != 0 && o.a != int64_t(self) + 1) {
+            uint32_t owner = uint32_t(o.a - 1);
+            if (!thread_alive(tx, owner)) reap_thread(tx, owner);
+        }
+    }
+}
+
+// Acquires at once if the wait is satisfiable; returns the WAIT_* result or -1.
+int32_t try_acquire(ArenaTx& tx, uint32_t self, const uint32_t* objects, uint32_t count, bool all) {
+    Layout& l = tx.layout();
+    if (!all) {
+        for (uint32_t i = 0; i < count; ++i) {
+            ObjectSlot& o = l.objects[objects[i]];
+            if (can_acquire(o, self))
+                return int32_t((acquire(tx, o, self) ? kWaitAbandoned0 : kWaitObject0) + i);
+        }
+        return -1;
+    }
+    for (uint32_t i = 0; i < count; ++i)
+        if (!can_acquire(l.objects[objects[i]], self)) return -1;
+    int32_t result = kWaitObject0;
+    for (uint32_t i = 0; i < count; ++i)
+        if (acquire(tx, l.objects[objects[i]], self) && result == int32_t(kWaitObject0))
+            result = int32_t(kWaitAbandoned0 + i);
+    return result;
+}
+
+// Completes `thread`'s wait with `result`: off every queue, woken at commit.
+void finish_wait(ArenaTx& tx, uint32_t thread, int32_t result) {
+    dequeue_all(tx, thread);
+    tx.set(tx.layout().threads[thread].result, result);
+    tx.wake_after_commit(thread);
+}
+
+// Takes a result that a signaller stored (called by the waiter).
+uint32_t take_result(ThreadRecord& me) {
+    int32_t r = std::atomic_ref<int32_t>(me.result).load(std::memory_order_acquire);
+    std::atomic_ref<int32_t>(me.result).store(kResultIdle, std::memory_order_release);
+    return uint32_t(r);
+}
+
+}  // namespace
+
+uint32_t current_thread_index() {
+    if (t_slot.index != kNil) return t_slot.index;
+    // The forking thread's record belongs to the parent; the child's copy
+    // of that thread gets a record of its own on first use.
+    static const bool fork_handler = [] {
+        return pthread_atfork(nullptr, nullptr, [] { t_slot.index = kNil; }) == 0;
+    }();
+    (void)fork_handler;
+    ArenaTx tx;
+    Layout& l = tx.layout();
+    for (uint32_t i = 0; i < kMaxThreads; ++i) {
+        ThreadRecord& r = l.threads[i];
+        if (r.in_use) continue;
+        // Locked before the record is marked in use, so that nobody sees an
+        // in-use record with a free liveness lock (which means "dead").
+        int rc = pthread_mutex_trylock(&r.liveness);
+        if (rc == EOWNERDEAD)
+            pthread_mutex_consistent(&r.liveness);
+        else if (rc != 0)
+            continue;
+        tx.set(r.in_use, 1u);
+        tx.set(r.generation, r.generation + 1);
+        tx.set(r.pid, int32_t(getpid()));
+        tx.set(r.tid, int32_t(gettid()));
+        tx.set(r.wake, 0u);
+        tx.set(r.result, kResultIdle);
+        tx.set(r.wait_count, 0u);
+        tx.set(r.wait_all, 0u);
+        tx.set(l.header.threads_in_use, l.header.threads_in_use + 1);
+        t_slot.index = i;
+        return i;
+    }
+    throw_win32(err::kNoSystemResources, "CreateThreadRecord");
+}
+
+bool thread_alive(ArenaTx& tx, uint32_t thread) {
+    if (thread == t_slot.index) return true;
+    ThreadRecord& r = tx.layout().threads[thread];
+    if (!r.in_use) return false;
+    int rc = pthread_mutex_trylock(&r.liveness);
+    if (rc == EBUSY) return true;
+    if (rc == EOWNERDEAD) {
+        pthread_mutex_consistent(&r.liveness);
+        pthread_mutex_unlock(&r.liveness);
+        return false;
+    }
+    if (rc == 0) {  // in use but unlocked: its owner died before locking it
+        pthread_mutex_unlock(&r.liveness);
+        return false;
+    }
+    return true;
+}
+
+void reap_thread(ArenaTx& tx, uint32_t thread) {
+    if (!tx.layout().threads[thread].in_use) return;
+    release_record(tx, thread);
+}
+
+void satisfy_waiters(ArenaTx& tx, uint32_t object) {
+    Layout& l = tx.layout();
+    ObjectSlot& o = l.objects[object];
+    uint32_t id = o.queue_head;
+    while (id != kNil) {
+        uint32_t thread = id / kMaxWaitObjects;
+        ThreadRecord& r = l.threads[thread];
+        uint32_t next = entry_of(l, id).next;
+        if (!can_acquire(o, thread)) {
+            // Only a mutex is acquirable by one thread and not another, and a
+            // thread never waits on a mutex it owns: nobody else can take it.
+            return;
+        }
+        if (!thread_alive(tx, thread)) {
+            reap_thread(tx, thread);  // the queue changed: start over
+            id = o.queue_head;
+            continue;
+        }
+        uint32_t slot = id % kMaxWaitObjects;
+        int32_t result = -1;
+        if (!r.wait_all) {
+            result = int32_t((acquire(tx, o, thread) ? kWaitAbandoned0 : kWaitObject0) + slot);
+        } else {
+            uint32_t objs[kMaxWaitObjects];
+            for (uint32_t k = 0; k < r.wait_count; ++k) objs[k] = r.entries[k].object;
+            result = try_acquire(tx, thread, objs, r.wait_count, true);
+        }
+        if (result >= 0) {
+            finish_wait(tx, thread, result);
+            id = o.queue_head;  // entries of that thread left the queue
+        } else {
+            id = next;
+        }
+    }
+}
+
+uint32_t wait_for_objects(const uint32_t* objects, uint32_t count, bool wait_all,
+                          uint32_t timeout_ms, const InterruptCheck& interrupted,
+                          const std::function<void(ArenaTx&)>& before_wait) {
+    if (count == 0 || count > kMaxWaitObjects) throw_win32(err::kInvalidParameter, "WaitForMultipleObjects");
+    if (wait_all) {
+        for (uint32_t i = 0; i < count; ++i)
+            for (uint32_t j = i + 1; j < count; ++j)
+                if (objects[i] == objects[j]) throw_win32(err::kInvalidParameter, "WaitForMultipleObjects");
+    }
+    uint32_t self = current_thread_index();
+    int64_t wait_deadline =
+        timeout_ms == kInfinite ? -1 : now_ns(CLOCK_MONOTONIC) + int64_t(timeout_ms) * 1'000'000;
+    Layout& layout = Arena::instance().layout();
+    ThreadRecord& me = layout.threads[self];
+    SleepPlan plan;
+    {
+        ArenaTx tx;
+        if (before_wait) before_wait(tx);
+        prepare_objects(tx, self, objects, count);
+        int32_t now = try_acquire(tx, self, objects, count, wait_all);
+        if (now >= 0) return uint32_t(now);
+        if (timeout_ms == 0) return kWaitTimeout;
+        tx.set(me.wake, 0u);
+        tx.set(me.result, kResultPending);
+        tx.set(me.wait_count, count);
+        tx.set(me.wait_all, wait_all ? 1u : 0u);
+        for (uint32_t i = 0; i < count; ++i) enqueue_entry(tx, objects[i], self * kMaxWaitObjects + i);
+        plan_sleep(tx, self, objects, count, wait_deadline, plan);
+    }
+    for (;;) {
+        bool signal_arrived = !sleep_on(me, plan);
+        if (std::atomic_ref<uint32_t>(me.wake).load(std::memory_order_acquire) == 1) return take_result(me);
+        bool give_up = signal_arrived && interrupted && interrupted();
+        ArenaTx tx;
+        if (me.result >= 0) {
+            tx.set(me.wake, 0u);
+            return take_result(me);
+        }
+        tx.set(me.wake, 0u);
+        prepare_objects(tx, self, objects, count);
+        if (me.result >= 0) {
+            // Satisfied by our own reaping; its wake is still queued on tx.
+            int32_t r = me.result;
+            tx.set(me.result, kResultIdle);
+            return uint32_t(r);
+        }
+        if (give_up || (wait_deadline >= 0 && now_ns(CLOCK_MONOTONIC) >= wait_deadline)) {
+            dequeue_all(tx, self);
+            tx.set(me.result, kResultIdle);
+            if (give_up) throw WaitInterrupted{};
+            return kWaitTimeout;
+        }
+        plan_sleep(tx, self, objects, count, wait_deadline, plan);
+    }
+}
+
+}  // namespace w32::sync
