@@ -46,7 +46,8 @@ void bind_handle_type(nb::module_& m) {
     nb::class_<PyHandle>(m, "PyHANDLE",
                          "A Windows handle owned by Python; closed by Close(), `with`, or "
                          "when garbage collected.")
-        .def(nb::init<w32::Handle>(), "handle"_a = 0,
+        .def("__init__", [](PyHandle* self, HandleArg h) { new (self) PyHandle(h.value); },
+             "handle"_a.none() = 0,
              "Wraps a handle value; the new object owns it and will close it.")
         .def_prop_ro("handle", &signed_value, "The integer handle value.")
         .def("Close", &PyHandle::close, "Closes the handle. Closing twice is harmless.")

@@ -45,11 +45,11 @@ void bind_overlapped_type(nb::module_& m) {
         .def_rw("dword", &PyOverlapped::dword, "A spare integer for the caller.")
         .def_prop_rw(
             "hEvent", [](const PyOverlapped& o) { return none_if_null(o.hEvent); },
-            [](PyOverlapped& o, nb::object v) { o.hEvent = std::move(v); },
+            [](PyOverlapped& o, nb::handle v) { o.hEvent = nb::borrow(v); },
             "The event signalled when the operation completes (None for none).")
         .def_prop_rw(
             "object", [](const PyOverlapped& o) { return none_if_null(o.object); },
-            [](PyOverlapped& o, nb::object v) { o.object = std::move(v); },
+            [](PyOverlapped& o, nb::handle v) { o.object = nb::borrow(v); },
             "Any Python object, kept with the structure for the caller.");
 }
 

@@ -17,7 +17,10 @@ uint32_t timeout_from_py(long long milliseconds);
 // sleeps runs Python's handlers; if one raises (Ctrl+C), the wait is
 // abandoned and the exception propagates.
 template <class Fn>
-auto blocking_wait(Fn&& fn) {
+auto blocking_wait(uint32_t timeout_ms, Fn&& fn) {
+    // A zero timeout never sleeps: keep the GIL (releasing it costs more
+    // than the check).
+    if (timeout_ms == 0) return fn(w32::sync::InterruptCheck{});
     w32::sync::InterruptCheck check = [] {
         nanobind::gil_scoped_acquire gil;
         return PyErr_CheckSignals() != 0;

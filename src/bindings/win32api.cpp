@@ -75,7 +75,7 @@ void bind_win32api(nb::module_ m) {
     m.def("GetLastError", &w32::get_last_error, "The calling thread's last error code.");
     m.def("SetLastError", &w32::set_last_error, "errVal"_a, "Sets the calling thread's last error code.");
     m.def("CloseHandle", &close_owned_handle, "handle"_a, "Closes a handle (a PyHANDLE or an int).");
-    m.def("CloseHandle", &close_handle_value, "handle"_a);
+    m.def("CloseHandle", &close_handle_value, "handle"_a.none());
 }
 
 }  // namespace bindings

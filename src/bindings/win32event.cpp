@@ -11,7 +11,10 @@
 #include "wait_args.h"
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/kernel/session_root.h"
 #include "w32/sync/sync_objects.h"
+
+#include <unistd.h>
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -71,28 +74,33 @@ std::vector<w32::Handle> handle_list(nb::handle seq) {
     if (!PySequence_Check(seq.ptr()) || nb::isinstance<nb::str>(seq))
         throw nb::type_error("handlelist must be a sequence of handles");
     std::vector<w32::Handle> out;
-    for (nb::handle item : seq) out.push_back(nb::cast<HandleArg>(item).value);
+    for (nb::handle item : seq) {
+        HandleArg h;
+        if (!nb::try_cast<HandleArg>(item, h))
+            throw nb::type_error("handlelist items must be PyHANDLEs or ints");
+        out.push_back(h.value);
+    }
     return out;
 }
 
 uint32_t wait_multiple(nb::handle seq, int wait_all, long long ms) {
     auto handles = handle_list(seq);
     uint32_t timeout = timeout_from_py(ms);
-    return blocking_wait([&](const wsync::InterruptCheck& check) {
+    return blocking_wait(timeout, [&](const wsync::InterruptCheck& check) {
         return wsync::wait_for_multiple(handles, wait_all != 0, timeout, check, "WaitForMultipleObjects");
     });
 }
 
 uint32_t wait_single(HandleArg h, long long ms) {
     uint32_t timeout = timeout_from_py(ms);
-    return blocking_wait([&](const wsync::InterruptCheck& check) {
+    return blocking_wait(timeout, [&](const wsync::InterruptCheck& check) {
         return wsync::wait_for_multiple({&h.value, 1}, false, timeout, check, "WaitForSingleObject");
     });
 }
 
 uint32_t signal_and_wait(HandleArg to_signal, HandleArg to_wait, long long ms, int /*alertable*/) {
     uint32_t timeout = timeout_from_py(ms);
-    return blocking_wait([&](const wsync::InterruptCheck& check) {
+    return blocking_wait(timeout, [&](const wsync::InterruptCheck& check) {
         return wsync::signal_object_and_wait(to_signal.value, to_wait.value, timeout, check);
     });
 }
@@ -175,6 +183,9 @@ void bind_win32event(nb::module_ m) {
 }
 
 void bind_diagnostics(nb::module_ m) {
+    m.def("session_shm_prefix", [](const std::string& root) {
+        return w32::resolve_session_paths(root.c_str(), nullptr, nullptr, nullptr, getuid()).shm_prefix;
+    }, "root"_a, "The shared-memory name prefix of the session rooted at `root`.");
     m.def("arena_stats", [] {
         auto s = wsync::arena_stats();
         return nb::make_tuple(s.objects_in_use, s.threads_in_use, s.recoveries);

@@ -24,13 +24,13 @@ thread_local uint32_t t_last_error = 0;
 
 }  // namespace
 
+// A failing call leaves its code in GetLastError(), as on Windows.
 void throw_win32(uint32_t code, const char* function) {
+    t_last_error = code;
     throw Win32Error(code, function);
 }
 
-void throw_errno(int err, const char* function) {
-    throw Win32Error(win32_from_errno(err), function);
-}
+void throw_errno(int err, const char* function) { throw_win32(win32_from_errno(err), function); }
 
 uint32_t win32_from_errno(int err) noexcept {
     switch (err) {
@@ -75,6 +75,12 @@ uint32_t win32_from_errno(int err) noexcept {
 }
 
 std::string_view system_message(uint32_t code) noexcept {
+    // HRESULT_FROM_WIN32 codes read as the Win32 error they wrap.
+    constexpr uint32_t kFacilityWin32Mask = 0xFFFF0000u, kFacilityWin32 = 0x80070000u;
+    if ((code & kFacilityWin32Mask) == kFacilityWin32) {
+        std::string_view wrapped = system_message(code & 0xFFFFu);
+        if (!wrapped.empty()) return wrapped;
+    }
     auto it = std::lower_bound(std::begin(kMessages), std::end(kMessages), code,
                                [](const MessageRow& row, uint32_t c) { return row.code < c; });
     if (it == std::end(kMessages) || it->code != code) return {};

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <ctime>
 #include <exception>
 
 #include "w32/error/codes.h"
@@ -20,6 +21,14 @@
 namespace w32::arena {
 
 namespace {
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
 
 void init_robust_mutex(pthread_mutex_t* m) {
     pthread_mutexattr_t attr;
@@ -47,15 +56,40 @@ void recover(Layout& l) noexcept {
     ++h.recoveries;
     for (uint32_t t = 0; t < kMaxThreads; ++t) {
         ThreadRecord& r = l.threads[t];
-        if (r.in_use && r.result >= 0 && std::atomic_ref<uint32_t>(r.wake).load() == 0) {
-            std::atomic_ref<uint32_t>(r.wake).store(1, std::memory_order_release);
+        if (r.in_use && r.result >= 0 && std::atomic_ref<uint32_t>(r.wake).load() != kWakeDone) {
+            std::atomic_ref<uint32_t>(r.wake).store(kWakeDone, std::memory_order_release);
             futex_wake_all(&r.wake);
         }
     }
 }
 
+// A futex unlock wakes one sleeper; if that sleeper is killed before it
+// takes the lock, the wake is lost and the others sleep on. So nobody
+// sleeps on the arena lock for long: a bounded sleep then a retry.
+constexpr long kLockSleepNs = 20'000'000;
+constexpr int kLockSpins = 64;
+
+int acquire_robust(pthread_mutex_t* m) {
+    for (int i = 0; i < kLockSpins; ++i) {
+        int rc = pthread_mutex_trylock(m);
+        if (rc != EBUSY) return rc;
+        cpu_relax();
+    }
+    for (;;) {
+        timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_nsec += kLockSleepNs;
+        if (deadline.tv_nsec >= 1'000'000'000) {
+            deadline.tv_nsec -= 1'000'000'000;
+            ++deadline.tv_sec;
+        }
+        int rc = pthread_mutex_timedlock(m, &deadline);
+        if (rc != ETIMEDOUT) return rc;
+    }
+}
+
 void lock_arena(Layout& l) {
-    int rc = pthread_mutex_lock(&l.header.lock);
+    int rc = acquire_robust(&l.header.lock);
     if (rc == EOWNERDEAD) {
         recover(l);
         pthread_mutex_consistent(&l.header.lock);
@@ -65,7 +99,7 @@ void lock_arena(Layout& l) {
 }
 
 uint64_t name_hash(std::string_view name) noexcept {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = 14695981039346656037ull;
     for (unsigned char c : name) {
         h ^= c;
         h *= 1099511628211ull;
@@ -177,6 +211,11 @@ ArenaTx::~ArenaTx() {
             commit();
     }
     pthread_mutex_unlock(&layout().header.lock);
+    // The wake words changed under the lock; the system calls for sleepers
+    // come after it is released, so the woken thread does not run straight
+    // into a held lock. A death between the two is covered by sleepers
+    // re-reading their word at least every kMaxSleepSliceNs.
+    for (uint32_t* word : sleepers_) futex_wake_all(word);
 }
 
 void ArenaTx::log_old_value(void* field, uint32_t size) {
@@ -213,21 +252,17 @@ void ArenaTx::commit() {
 }
 
 void ArenaTx::deliver_wakes() noexcept {
-    for (auto [thread, value] : wakes_) {
-        ThreadRecord& r = layout().threads[thread];
-        std::atomic_ref<uint32_t>(r.wake).store(value, std::memory_order_release);
-        futex_wake_all(&r.wake);
+    for (uint32_t thread : wakes_) {
+        uint32_t* word = &layout().threads[thread].wake;
+        // Only a thread that went to sleep needs the system call; one still
+        // spinning sees the store.
+        if (std::atomic_ref<uint32_t>(*word).exchange(kWakeDone, std::memory_order_acq_rel) == kWakeSleeping)
+            sleepers_.push_back(word);
     }
     wakes_.clear();
 }
 
-void ArenaTx::wake_after_commit(uint32_t thread) { wakes_.emplace_back(thread, 1); }
-
-void ArenaTx::poke_after_commit(uint32_t thread) {
-    for (auto& w : wakes_)
-        if (w.first == thread) return;
-    wakes_.emplace_back(thread, 2);
-}
+void ArenaTx::wake_after_commit(uint32_t thread) { wakes_.push_back(thread); }
 
 // ---------------------------------------------------------------- names
 

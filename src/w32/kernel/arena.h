@@ -62,10 +62,8 @@ public:
         std::atomic_ref<T>(field).store(value, std::memory_order_release);
     }
 
-    // Wakes `thread` (its wake word becomes 1) once the operation commits.
+    // Wakes `thread` (its wake word becomes kWakeDone) once the operation commits.
     void wake_after_commit(uint32_t thread);
-    // Pokes `thread` to re-examine its wait (wake word 2) after the commit.
-    void poke_after_commit(uint32_t thread);
 
     // Ends the operation early, keeping its changes (the destructor then
     // only unlocks). Used before blocking system calls.
@@ -77,7 +75,8 @@ private:
     void deliver_wakes() noexcept;
 
     Arena& arena_;
-    std::vector<std::pair<uint32_t, uint32_t>> wakes_;  // (thread, wake value)
+    std::vector<uint32_t> wakes_;      // threads whose wait this operation completed
+    std::vector<uint32_t*> sleepers_;  // their wake words that need a futex wake
     int uncaught_at_start_;
     bool committed_ = false;
 };

@@ -22,6 +22,15 @@ inline constexpr uint32_t kNameBuckets = 16384;
 inline constexpr uint32_t kUndoCapacity = 65536;
 inline constexpr uint32_t kNil = 0xffffffffu;
 
+// Wake word of a thread record: a waiter arms it (0), may announce that it
+// goes to sleep (so that a waker knows a system call is needed), and the
+// thread completing its wait sets it to done.
+inline constexpr uint32_t kWakeArmed = 0;
+inline constexpr uint32_t kWakeDone = 1;
+inline constexpr uint32_t kWakeSleeping = 3;
+// A sleeper re-reads its wake word at least this often (see ~ArenaTx).
+inline constexpr int64_t kMaxSleepSliceNs = 1'000'000'000;
+
 // Result slot of a thread record.
 inline constexpr int32_t kResultIdle = -2;     // not waiting
 inline constexpr int32_t kResultPending = -1;  // waiting, nothing satisfied yet
@@ -45,7 +54,7 @@ struct ThreadRecord {
     uint32_t generation;
     int32_t pid;
     int32_t tid;
-    uint32_t wake;          // the futex this thread sleeps on; 1 = woken
+    uint32_t wake;          // the futex this thread sleeps on: kWake*
     int32_t result;         // kResultIdle / kResultPending / WAIT_* value
     uint32_t wait_count;    // objects in the current wait
     uint32_t wait_all;      // 1 for a wait-all

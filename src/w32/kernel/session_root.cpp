@@ -18,7 +18,7 @@ bool nonempty(const char* s) { return s != nullptr && *s != '\0'; }
 
 // FNV-1a: stable across processes and runs, which std::hash is not promised to be.
 uint64_t stable_hash(const std::string& s) {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = 14695981039346656037ull;
     for (unsigned char c : s) {
         h ^= c;
         h *= 1099511628211ull;

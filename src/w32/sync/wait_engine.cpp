@@ -27,7 +27,7 @@ constexpr uint32_t kFutexTidMask = 0x3fffffffu;
 // A sleeper re-examines a wait on a mutex at least this often, in case the
 // mutex changed owner while it slept and the new owner died.
 constexpr int64_t kOwnerRecheckNs = 1'000'000'000;
-constexpr int kSpinIterations = 4000;
+constexpr int64_t kSpinNs = 4'000;
 
 // Thread records are released when their thread ends (thread_local
 // destructor) or by the process that finds them dead.
@@ -151,26 +151,31 @@ inline void cpu_relax() noexcept {
 #endif
 }
 
-// Sleeps until our wake word leaves 0, a watched word changes, the deadline
+// Sleeps until our wake word is done, a watched word changes, the deadline
 // passes or a signal arrives. Returns false on EINTR.
 bool sleep_on(ThreadRecord& me, SleepPlan& plan) {
     std::atomic_ref<uint32_t> wake(me.wake);
-    for (int i = 0; i < kSpinIterations; ++i) {
-        if (wake.load(std::memory_order_acquire) != 0) return true;
+    // A short spin catches a peer that answers within microseconds (ping-pong
+    // on two CPUs) without a sleep and wake; bounded by time, not by count,
+    // because a pause lasts from 10 to 150 cycles depending on the CPU.
+    int64_t spin_until = now_ns(CLOCK_MONOTONIC) + kSpinNs;
+    for (int i = 1;; ++i) {
+        if (wake.load(std::memory_order_acquire) == kWakeDone) return true;
         cpu_relax();
+        if (i % 32 == 0 && now_ns(CLOCK_MONOTONIC) >= spin_until) break;
     }
-    timespec ts, *tsp = nullptr;
-    if (plan.deadline >= 0) {
-        ts.tv_sec = plan.deadline / 1'000'000'000;
-        ts.tv_nsec = plan.deadline % 1'000'000'000;
-        tsp = &ts;
-    }
+    uint32_t expected = kWakeArmed;
+    if (!wake.compare_exchange_strong(expected, kWakeSleeping) && expected == kWakeDone) return true;
+    int64_t until = now_ns(CLOCK_MONOTONIC) + kMaxSleepSliceNs;
+    if (plan.deadline >= 0 && plan.deadline < until) until = plan.deadline;
+    timespec ts{time_t(until / 1'000'000'000), long(until % 1'000'000'000)};
     long rc;
     if (plan.watch_count == 0) {
-        rc = syscall(SYS_futex, &me.wake, FUTEX_WAIT_BITSET, 0, tsp, nullptr, FUTEX_BITSET_MATCH_ANY);
+        rc = syscall(SYS_futex, &me.wake, FUTEX_WAIT_BITSET, kWakeSleeping, &ts, nullptr,
+                     FUTEX_BITSET_MATCH_ANY);
     } else {
-        plan.watches[0] = {0, reinterpret_cast<uint64_t>(&me.wake), kFutex2SizeU32, 0};
-        rc = syscall(SYS_futex_waitv, plan.watches, plan.watch_count + 1, 0, tsp, CLOCK_MONOTONIC);
+        plan.watches[0] = {kWakeSleeping, reinterpret_cast<uint64_t>(&me.wake), kFutex2SizeU32, 0};
+        rc = syscall(SYS_futex_waitv, plan.watches, plan.watch_count + 1, 0, &ts, CLOCK_MONOTONIC);
     }
     return !(rc < 0 && errno == EINTR);
 }
@@ -329,8 +334,9 @@ uint32_t wait_for_objects(const uint32_t* objects, uint32_t count, bool wait_all
                 if (objects[i] == objects[j]) throw_win32(err::kInvalidParameter, "WaitForMultipleObjects");
     }
     uint32_t self = current_thread_index();
-    int64_t wait_deadline =
-        timeout_ms == kInfinite ? -1 : now_ns(CLOCK_MONOTONIC) + int64_t(timeout_ms) * 1'000'000;
+    int64_t wait_deadline = (timeout_ms == kInfinite || timeout_ms == 0)
+                                ? -1
+                                : now_ns(CLOCK_MONOTONIC) + int64_t(timeout_ms) * 1'000'000;
     Layout& layout = Arena::instance().layout();
     ThreadRecord& me = layout.threads[self];
     SleepPlan plan;
@@ -341,7 +347,7 @@ uint32_t wait_for_objects(const uint32_t* objects, uint32_t count, bool wait_all
         int32_t now = try_acquire(tx, self, objects, count, wait_all);
         if (now >= 0) return uint32_t(now);
         if (timeout_ms == 0) return kWaitTimeout;
-        tx.set(me.wake, 0u);
+        tx.set(me.wake, kWakeArmed);
         tx.set(me.result, kResultPending);
         tx.set(me.wait_count, count);
         tx.set(me.wait_all, wait_all ? 1u : 0u);
@@ -350,17 +356,17 @@ uint32_t wait_for_objects(const uint32_t* objects, uint32_t count, bool wait_all
     }
     for (;;) {
         bool signal_arrived = !sleep_on(me, plan);
-        if (std::atomic_ref<uint32_t>(me.wake).load(std::memory_order_acquire) == 1) return take_result(me);
+        if (std::atomic_ref<uint32_t>(me.wake).load(std::memory_order_acquire) == kWakeDone)
+            return take_result(me);
         bool give_up = signal_arrived && interrupted && interrupted();
         ArenaTx tx;
-        if (me.result >= 0) {
-            tx.set(me.wake, 0u);
-            return take_result(me);
+        if (me.result < 0) {
+            // Not satisfied yet: fire due timers, reap dead mutex owners
+            // (either may satisfy us right here).
+            tx.set(me.wake, kWakeArmed);
+            prepare_objects(tx, self, objects, count);
         }
-        tx.set(me.wake, 0u);
-        prepare_objects(tx, self, objects, count);
         if (me.result >= 0) {
-            // Satisfied by our own reaping; its wake is still queued on tx.
             int32_t r = me.result;
             tx.set(me.result, kResultIdle);
             return uint32_t(r);
