@@ -1,0 +1,280 @@
+"""A tour of pywin32-posix: ``python -m pywin32_posix.demo``.
+
+Each section shows one part of the API doing real work and checks what it
+sees; a section whose module has not been built yet says so and is skipped.
+The demo exits 0 when every available section did what it should.
+
+Adding a section: write ``def section_NAME(rounds)`` that prints as it goes
+(through ``say``), raises ``NotAvailable`` when its modules are missing and
+``DemoFailure`` (or anything else) when something is wrong, then list it in
+SECTIONS. A section that needs a second process starts
+``python -m pywin32_posix.demo --child NAME ...`` and lists the child's
+function in CHILDREN, so that both halves live here as plain functions.
+
+Unless PYWIN32_POSIX_ROOT is set, the demo runs in a session of its own in a
+temporary directory (removed at the end, with its shared memory), so it never
+touches the user's real session.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+WAIT_MS = 10_000  # no step of the demo should come anywhere near this
+
+
+class NotAvailable(Exception):
+    """The section's modules are not there yet."""
+
+
+class DemoFailure(Exception):
+    """A section saw something other than what Windows would do."""
+
+
+def say(text=""):
+    print("  " + text if text else "", flush=True)
+
+
+def expect(condition, what):
+    if not condition:
+        raise DemoFailure(what)
+
+
+def _import_or_skip(name):
+    try:
+        return __import__(name)
+    except ImportError as e:
+        raise NotAvailable(f"{name} ({e})") from None
+
+
+# --- section: errors ---------------------------------------------------------
+
+
+def section_errors(rounds):
+    """Every failure is a pywintypes.error(winerror, funcname, strerror)."""
+    import pywintypes
+    import win32api
+
+    not_open = 4 * 1_000_000
+    try:
+        win32api.CloseHandle(not_open)
+    except pywintypes.error as e:
+        say(f"win32api.CloseHandle({not_open}) raised pywintypes.error:")
+        say(f"    winerror={e.winerror} funcname={e.funcname!r} strerror={e.strerror!r}")
+        expect(e.args == (6, "CloseHandle", "The handle is invalid."), f"unexpected error {e.args}")
+    else:
+        raise DemoFailure("CloseHandle of a handle that is not open succeeded")
+
+    try:
+        import winerror
+
+        say(f"winerror.ERROR_INVALID_HANDLE == {winerror.ERROR_INVALID_HANDLE}, "
+            f"so `if e.winerror == winerror.ERROR_INVALID_HANDLE:` works as on Windows")
+        expect(winerror.ERROR_INVALID_HANDLE == 6, "winerror.ERROR_INVALID_HANDLE is not 6")
+    except ImportError:
+        say("winerror: not yet available")
+
+    text = win32api.FormatMessage(2)
+    say(f"win32api.FormatMessage(2) -> {text!r}")
+    expect(text == "The system cannot find the file specified.\r\n", "wrong system message")
+
+    from_string = 0x400  # FORMAT_MESSAGE_FROM_STRING
+    text = win32api.FormatMessage(from_string, "%1 met %2.%0", 0, 0, ["ping", "pong"])
+    say(f"FormatMessage(FROM_STRING, '%1 met %2.%0', inserts=['ping', 'pong']) -> {text!r}")
+    expect(text == "ping met pong.", "inserts not expanded")
+
+    try:
+        win32api.FormatMessage(from_string, "%1 and %2", 0, 0, ["only one"])
+    except pywintypes.error as e:
+        say(f"... with an insert missing: error {e.winerror} ({e.strerror})")
+        expect(e.winerror == 87, "a missing insert is not ERROR_INVALID_PARAMETER")
+    else:
+        raise DemoFailure("a missing insert did not raise")
+
+    try:
+        win32api.CloseHandle("not a handle")
+    except TypeError:
+        say("win32api.CloseHandle('not a handle') raised TypeError, as pywin32 does")
+    else:
+        raise DemoFailure("CloseHandle accepted a string")
+
+    win32api.SetLastError(183)
+    say(f"SetLastError(183); GetLastError() -> {win32api.GetLastError()} (one slot per thread)")
+    expect(win32api.GetLastError() == 183, "GetLastError lost its value")
+    win32api.SetLastError(0)
+
+    with pywintypes.HANDLE() as h:
+        say(f"`with pywintypes.HANDLE() as h:` gives {h!r}; leaving the block closes it")
+
+
+# --- section: named events between two processes -----------------------------
+
+
+def section_events(rounds):
+    """Two processes meet through two named auto-reset events."""
+    win32event = _import_or_skip("win32event")
+    import pywintypes
+    import win32api  # noqa: F401  (CloseHandle lives there for the reader)
+
+    tag = f"pywin32-posix-demo.{os.getpid()}"
+    ping_name, pong_name = tag + ".ping", tag + ".pong"
+    ping = win32event.CreateEvent(None, False, False, ping_name)  # auto-reset, unset
+    pong = win32event.CreateEvent(None, False, False, pong_name)
+    say(f"parent {os.getpid()}: CreateEvent({ping_name!r}) -> {ping!r}")
+    say(f"parent {os.getpid()}: CreateEvent({pong_name!r}) -> {pong!r}")
+
+    r = win32event.WaitForSingleObject(pong, 0)
+    say(f"parent: WaitForSingleObject(pong, 0) -> {r} (WAIT_TIMEOUT: nobody has set it)")
+    expect(r == win32event.WAIT_TIMEOUT, "an unset event was signalled")
+
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pywin32_posix.demo", "--child", "events", tag, str(rounds)],
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        _wait(win32event, pong, "the child to open the events")
+        say(f"parent: child is up and has the events open "
+            f"({(time.perf_counter() - started) * 1e3:.1f} ms, mostly Python start-up)")
+
+        t0 = time.perf_counter()
+        win32event.SetEvent(ping)
+        _wait(win32event, pong, "the child's answer")
+        say(f"parent: SetEvent(ping) -> child woke -> SetEvent(pong) -> parent woke: "
+            f"{(time.perf_counter() - t0) * 1e6:.0f} µs")
+
+        t0 = time.perf_counter()
+        for _ in range(rounds):
+            win32event.SetEvent(ping)
+            _wait(win32event, pong, "the child's answer")
+        elapsed = time.perf_counter() - t0
+        if rounds:
+            say(f"parent: {rounds} more round trips in {elapsed * 1e3:.1f} ms "
+                f"({elapsed / rounds * 1e6:.1f} µs each, two wake-ups per trip)")
+
+        code = child.wait(timeout=WAIT_MS / 1000)
+        say(f"parent: child exited with code {code}")
+        expect(code == 0, f"the child failed (exit code {code})")
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+    ping.Close()
+    pong.Close()
+    try:
+        win32event.OpenEvent(win32event.SYNCHRONIZE, False, ping_name)
+    except pywintypes.error as e:
+        say(f"parent: after the last handle closed, OpenEvent({ping_name!r}) -> "
+            f"error {e.winerror} ({e.strerror}): named objects live while a handle does")
+        expect(e.winerror == 2, "a released name did not give ERROR_FILE_NOT_FOUND")
+    else:
+        raise DemoFailure("an event outlived every handle to it")
+
+
+def child_events(tag, rounds):
+    import win32event
+
+    me = f"child {os.getpid()}"
+    access = win32event.SYNCHRONIZE | win32event.EVENT_MODIFY_STATE
+    ping = win32event.OpenEvent(access, False, tag + ".ping")
+    pong = win32event.OpenEvent(access, False, tag + ".pong")
+    say(f"{me}: OpenEvent by name -> {ping!r}, {pong!r}; telling the parent (SetEvent(pong))")
+    win32event.SetEvent(pong)
+    _wait(win32event, ping, "the parent's ping")
+    say(f"{me}: woke on ping, answering with SetEvent(pong)")
+    win32event.SetEvent(pong)
+    for _ in range(int(rounds)):
+        _wait(win32event, ping, "the parent's ping")
+        win32event.SetEvent(pong)
+    say(f"{me}: answered {rounds} more pings, exiting")
+
+
+def _wait(win32event, handle, what):
+    r = win32event.WaitForSingleObject(handle, WAIT_MS)
+    if r != win32event.WAIT_OBJECT_0:
+        raise DemoFailure(f"waiting for {what}: WaitForSingleObject returned {r}")
+
+
+# --- driver ------------------------------------------------------------------
+
+SECTIONS = [
+    ("errors", "Errors: pywintypes.error across the API", section_errors),
+    ("events", "Named events: two processes signal each other", section_events),
+]
+
+CHILDREN = {
+    "events": child_events,
+}
+
+
+def _use_private_session():
+    """A temporary PYWIN32_POSIX_ROOT unless the user chose one; returns it
+    when we made it (to be removed), else None. Must run before any of our
+    modules is first used: the session is fixed on first use."""
+    if os.environ.get("PYWIN32_POSIX_ROOT"):
+        return None
+    root = tempfile.mkdtemp(prefix="w32demo-")
+    os.environ["PYWIN32_POSIX_ROOT"] = root
+    return root
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m pywin32_posix.demo",
+        description="A tour of pywin32-posix: pywin32's API on Linux.")
+    parser.add_argument("sections", nargs="*", metavar="SECTION",
+                        help="sections to run (default: all): "
+                             + ", ".join(name for name, _, _ in SECTIONS))
+    parser.add_argument("--rounds", type=int, default=1000,
+                        help="round trips to time in the two-process sections (default 1000)")
+    parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        name, *child_args = args.child
+        try:
+            CHILDREN[name](*child_args)
+        except Exception as e:  # noqa: BLE001 - reported to the parent by the exit code
+            say(f"child {os.getpid()}: FAILED: {type(e).__name__}: {e}")
+            return 1
+        return 0
+
+    known = {name for name, _, _ in SECTIONS}
+    unknown = [s for s in args.sections if s not in known]
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(unknown)}")
+
+    private_root = _use_private_session()
+    try:
+        print(f"pywin32-posix demo (Python {sys.version.split()[0]})")
+        root = os.environ["PYWIN32_POSIX_ROOT"]
+        print(f"session root: {root}" + (" (temporary, removed at the end)" if private_root else ""))
+        results = []
+        chosen = [s for s in SECTIONS if not args.sections or s[0] in args.sections]
+        for number, (name, title, run) in enumerate(chosen, 1):
+            print(f"\n{number}. {title}", flush=True)
+            try:
+                run(args.rounds)
+            except NotAvailable as e:
+                say(f"not yet available: {e}")
+                results.append((name, "not yet available"))
+            except Exception as e:  # noqa: BLE001 - the demo reports and goes on
+                say(f"FAILED: {type(e).__name__}: {e}")
+                results.append((name, "FAILED"))
+            else:
+                results.append((name, "ok"))
+        failed = [name for name, status in results if status == "FAILED"]
+        print("\nsummary: " + ", ".join(f"{name} {status}" for name, status in results))
+        return 1 if failed else 0
+    finally:
+        if private_root:
+            from pywin32_posix._session import remove_private_session
+
+            remove_private_session(private_root)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
