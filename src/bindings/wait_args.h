@@ -5,10 +5,16 @@
 #include <nanobind/nanobind.h>
 
 #include <cstdint>
+#include <vector>
+
+#include "w32/kernel/handle_table.h"
 
 #include "w32/sync/wait_engine.h"
 
 namespace bindings {
+
+// A sequence of handles (PyHANDLEs or ints); TypeError otherwise.
+std::vector<w32::Handle> handle_list(nanobind::handle seq);
 
 // pywin32 takes a DWORD timeout; INFINITE is spelt -1 or 0xFFFFFFFF.
 uint32_t timeout_from_py(long long milliseconds);

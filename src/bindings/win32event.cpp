@@ -70,6 +70,8 @@ PyHandle open_object(uint32_t access, int inherit, const std::string& name) {
     return PyHandle(wsync::open_sync_object(Kind, access, inherit, name));
 }
 
+}  // namespace
+
 std::vector<w32::Handle> handle_list(nb::handle seq) {
     if (!PySequence_Check(seq.ptr()) || nb::isinstance<nb::str>(seq))
         throw nb::type_error("handlelist must be a sequence of handles");
@@ -82,6 +84,8 @@ std::vector<w32::Handle> handle_list(nb::handle seq) {
     }
     return out;
 }
+
+namespace {
 
 uint32_t wait_multiple(nb::handle seq, int wait_all, long long ms) {
     auto handles = handle_list(seq);

@@ -364,6 +364,7 @@ uint32_t allocate_object(ArenaTx& tx, Kind kind) {
     tx.set(o.queue_tail, kNil);
     tx.set(o.name_next, kNil);
     tx.set(o.named, 0u);
+    tx.set(o.grants, 0u);
     tx.set(h.objects_in_use, h.objects_in_use + 1);
     return index;
 }

@@ -12,7 +12,7 @@
 namespace w32::arena {
 
 inline constexpr uint64_t kArenaMagic = 0x3233576e69577950ull;  // "PyWinW32"
-inline constexpr uint32_t kArenaVersion = 1;
+inline constexpr uint32_t kArenaVersion = 2;
 
 inline constexpr uint32_t kMaxThreads = 4096;
 inline constexpr uint32_t kMaxObjects = 65536;
@@ -20,6 +20,7 @@ inline constexpr uint32_t kMaxWaitObjects = 64;  // MAXIMUM_WAIT_OBJECTS
 inline constexpr uint32_t kNameBytes = 512;      // UTF-8, NUL-terminated
 inline constexpr uint32_t kNameBuckets = 16384;
 inline constexpr uint32_t kUndoCapacity = 65536;
+inline constexpr uint32_t kMaxGrants = 4096;
 inline constexpr uint32_t kNil = 0xffffffffu;
 
 // Wake word of a thread record: a waiter arms it (0), may announce that it
@@ -76,6 +77,18 @@ struct ObjectSlot {
     uint32_t queue_tail;
     uint32_t name_next;     // next object in the name bucket, kNil at the end
     uint32_t named;
+    uint32_t grants;        // pending DuplicateHandle grants: they keep it alive
+};
+
+// A handle that one process duplicated into another, waiting for the target
+// to use it (DuplicateHandle into a foreign process).
+struct GrantRecord {
+    uint32_t in_use;
+    int32_t target_pid;
+    uint64_t handle;        // the value the target will use
+    uint32_t object;
+    uint32_t access;
+    uint32_t inherit;
     uint32_t pad;
 };
 
@@ -97,6 +110,7 @@ struct Header {
     uint32_t objects_in_use;
     uint32_t threads_in_use;
     uint64_t recoveries;        // times a dead lock holder was recovered from
+    uint64_t next_remote_handle;  // session-wide unique values for grants
     uint32_t name_buckets[kNameBuckets];
     UndoEntry undo[kUndoCapacity];
 };
@@ -104,6 +118,7 @@ struct Header {
 struct Layout {
     Header header;
     ThreadRecord threads[kMaxThreads];
+    GrantRecord grants[kMaxGrants];
     ObjectSlot objects[kMaxObjects];
     char names[kMaxObjects][kNameBytes];
 };

@@ -19,9 +19,42 @@ HandleTable& HandleTable::instance() {
 }
 
 bool HandleTable::index_of(Handle handle, size_t& index) noexcept {
-    if (handle == 0 || handle % 4 != 0) return false;
+    if (handle == 0 || handle % 4 != 0 || handle >= kFirstRemoteHandle) return false;
     index = handle / 4 - 1;
     return index < kMaxSlots;
+}
+
+void HandleTable::set_pseudo_resolver(Resolver r) {
+    std::lock_guard lock(mutex_);
+    pseudo_resolver_ = std::move(r);
+}
+
+void HandleTable::set_remote_resolver(Resolver r) {
+    std::lock_guard lock(mutex_);
+    remote_resolver_ = std::move(r);
+}
+
+// Pseudo-handles are answered afresh each time; a remote handle is claimed
+// once and then kept like any other.
+std::optional<HandleEntry> HandleTable::resolve(Handle handle) const {
+    Resolver resolver;
+    {
+        std::lock_guard lock(mutex_);
+        if (handle >= kFirstRemoteHandle && handle < kCurrentThreadPseudoHandle) {
+            auto it = remote_.find(handle);
+            if (it != remote_.end()) return it->second;
+            resolver = remote_resolver_;
+        } else if (handle >= kCurrentThreadPseudoHandle) {
+            resolver = pseudo_resolver_;
+        }
+    }
+    if (!resolver) return std::nullopt;
+    auto entry = resolver(handle);  // outside the lock: it takes the arena lock
+    if (entry && handle < kCurrentThreadPseudoHandle) {
+        std::lock_guard lock(mutex_);
+        remote_.emplace(handle, *entry);
+    }
+    return entry;
 }
 
 void HandleTable::throw_invalid(const char* function) {
@@ -56,7 +89,14 @@ void HandleTable::insert_at(Handle handle, std::shared_ptr<KernelObject> object,
 
 HandleEntry HandleTable::lookup(Handle handle, const char* function) const {
     size_t index;
-    if (!index_of(handle, index)) throw_invalid(function);
+    if (!index_of(handle, index)) {
+        if (handle >= kFirstRemoteHandle && handle % 4 == 0) {
+            if (auto entry = resolve(handle)) return *entry;
+        } else if (handle >= kCurrentThreadPseudoHandle) {
+            if (auto entry = resolve(handle)) return *entry;
+        }
+        throw_invalid(function);
+    }
     std::lock_guard lock(mutex_);
     if (index >= slots_.size() || !slots_[index].object) throw_invalid(function);
     return slots_[index];
@@ -64,7 +104,21 @@ HandleEntry HandleTable::lookup(Handle handle, const char* function) const {
 
 std::shared_ptr<KernelObject> HandleTable::remove(Handle handle, const char* function) {
     size_t index;
-    if (!index_of(handle, index)) throw_invalid(function);
+    if (!index_of(handle, index)) {
+        if (handle >= kFirstRemoteHandle && handle % 4 == 0 && handle < kCurrentThreadPseudoHandle) {
+            // Claim it first if it was never used here, so that closing a
+            // duplicated handle releases its grant.
+            resolve(handle);
+            std::lock_guard lock(mutex_);
+            auto it = remote_.find(handle);
+            if (it != remote_.end()) {
+                auto object = std::move(it->second.object);
+                remote_.erase(it);
+                return object;
+            }
+        }
+        throw_invalid(function);
+    }
     std::lock_guard lock(mutex_);
     if (index >= slots_.size() || !slots_[index].object) throw_invalid(function);
     --used_;
@@ -95,7 +149,7 @@ std::vector<std::pair<Handle, HandleEntry>> HandleTable::inheritable() const {
 
 size_t HandleTable::size() const {
     std::lock_guard lock(mutex_);
-    return used_;
+    return used_ + remote_.size();
 }
 
 }  // namespace w32

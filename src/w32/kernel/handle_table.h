@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -49,9 +52,21 @@ struct HandleEntry {
     bool inherit = false;
 };
 
+// Handle values from here up are session-wide unique values given to
+// handles that another process duplicated into this one (DuplicateHandle);
+// values below are this process's own.
+inline constexpr Handle kFirstRemoteHandle = Handle{1} << 28;
+
 class HandleTable {
 public:
     static HandleTable& instance();
+
+    // Supplies entries the table does not hold: pseudo-handles (-1, -2) and
+    // handles duplicated into this process by another one. Returns nullopt
+    // when the value names nothing.
+    using Resolver = std::function<std::optional<HandleEntry>(Handle)>;
+    void set_pseudo_resolver(Resolver r);
+    void set_remote_resolver(Resolver r);
 
     // Stores the object under the lowest free handle value, as Windows does.
     Handle insert(std::shared_ptr<KernelObject> object, uint32_t access, bool inherit);
@@ -84,8 +99,12 @@ private:
     [[noreturn]] static void throw_invalid(const char* function);
     static bool index_of(Handle handle, size_t& index) noexcept;
 
+    std::optional<HandleEntry> resolve(Handle handle) const;
+
     mutable std::mutex mutex_;
     std::vector<HandleEntry> slots_;  // slot i is handle (i + 1) * 4
+    mutable std::unordered_map<Handle, HandleEntry> remote_;  // values >= kFirstRemoteHandle
+    Resolver pseudo_resolver_, remote_resolver_;
     size_t used_ = 0;
     size_t lowest_free_ = 0;  // no free slot below this index
 };

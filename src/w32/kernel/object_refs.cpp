@@ -8,6 +8,7 @@
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/kernel/handle_grants.h"
 
 namespace w32::arena {
 
@@ -74,7 +75,7 @@ void ObjectRefs::release(uint32_t object) noexcept {
         // Other processes take their read locks under the arena lock, which
         // we hold: the probe cannot race with a new opener.
         if (try_write_lock(object)) {
-            free_object(tx, object);
+            if (tx.layout().objects[object].grants == 0) free_object(tx, object);
             set_lock(F_UNLCK, object);
         }
     } catch (...) {
@@ -89,14 +90,16 @@ bool ObjectRefs::collect_if_orphaned(ArenaTx& tx, uint32_t object) {
         if (counts_.count(object)) return false;
     }
     if (!try_write_lock(object)) return false;
-    free_object(tx, object);
+    bool orphaned = tx.layout().objects[object].grants == 0;
+    if (orphaned) free_object(tx, object);
     set_lock(F_UNLCK, object);
-    return true;
+    return orphaned;
 }
 
 uint32_t ObjectRefs::sweep() {
     ArenaTx tx;
     Layout& l = tx.layout();
+    drop_dead_grants(tx);
     for (uint32_t i = 0; i < l.header.object_high_water; ++i)
         if (l.objects[i].kind != uint32_t(Kind::Free)) collect_if_orphaned(tx, i);
     return l.header.objects_in_use;

@@ -1,12 +1,14 @@
 #include "w32/sync/sync_objects.h"
 
 #include <time.h>
+#include <unistd.h>
 
 #include <memory>
 #include <string>
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/kernel/handle_grants.h"
 #include "w32/kernel/object_refs.h"
 #include "w32/sync/object_rules.h"
 
@@ -21,20 +23,6 @@ constexpr uint32_t kGenericWrite = 0x40000000u;
 constexpr uint32_t kGenericExecute = 0x20000000u;
 constexpr uint32_t kGenericAll = 0x10000000u;
 constexpr uint32_t kStandardRightsRead = 0x00020000u;
-
-// A handle's view of an arena object; the last one in the process drops
-// the process's reference.
-class SyncObject : public KernelObject {
-public:
-    SyncObject(uint32_t index, ObjectType type) : index_(index), type_(type) {}
-    ~SyncObject() override { ObjectRefs::instance().release(index_); }
-    ObjectType type() const noexcept override { return type_; }
-    uint32_t index() const noexcept { return index_; }
-
-private:
-    uint32_t index_;
-    ObjectType type_;
-};
 
 Kind kind_of(SyncKind k) {
     switch (k) {
@@ -125,21 +113,37 @@ std::shared_ptr<SyncObject> lookup(Handle h, Kind kind, uint32_t needed, const c
     return std::static_pointer_cast<SyncObject>(std::move(entry.object));
 }
 
-// Any waitable arena object behind a handle (for waits).
-std::shared_ptr<SyncObject> lookup_waitable(Handle h, const char* function) {
+// Any waitable object behind a handle (for waits).
+std::shared_ptr<WaitableObject> lookup_waitable(Handle h, const char* function) {
     auto entry = HandleTable::instance().lookup(h, function);
-    switch (entry.object->type()) {
-        case ObjectType::Event:
-        case ObjectType::Mutex:
-        case ObjectType::Semaphore:
-        case ObjectType::WaitableTimer: break;
-        default: throw_win32(err::kInvalidHandle, function);
-    }
+    auto waitable = std::dynamic_pointer_cast<WaitableObject>(entry.object);
+    if (!waitable) throw_win32(err::kInvalidHandle, function);
     if (!(entry.access & kSynchronize)) throw_win32(err::kAccessDenied, function);
-    return std::static_pointer_cast<SyncObject>(std::move(entry.object));
+    return waitable;
 }
 
 }  // namespace
+
+SyncObject::~SyncObject() { ObjectRefs::instance().release(index_); }
+
+std::shared_ptr<SyncObject> create_private_event() {
+    uint32_t index;
+    {
+        ArenaTx tx;
+        index = allocate_object(tx, Kind::Event);
+        tx.set(tx.layout().objects[index].b, int64_t{1});
+        ObjectRefs::instance().add(tx, index);
+    }
+    return std::make_shared<SyncObject>(index, ObjectType::Event);
+}
+
+void set_event_object(SyncObject& event) {
+    ArenaTx tx;
+    ObjectSlot& o = tx.layout().objects[event.index()];
+    if (o.a) return;
+    tx.set(o.a, int64_t{1});
+    satisfy_waiters(tx, event.index());
+}
 
 Handle create_event(const CreateOptions& opts, bool manual_reset, bool initial_state) {
     return create_object(Kind::Event, opts, "CreateEvent", [&](ArenaTx& tx, ObjectSlot& o) {
@@ -190,14 +194,7 @@ Handle open_sync_object(SyncKind which, uint32_t access, bool inherit, std::stri
     return publish(index, kind, map_access(kind, access), inherit);
 }
 
-void set_event(Handle h) {
-    auto obj = lookup(h, Kind::Event, kModifyState, "SetEvent");
-    ArenaTx tx;
-    ObjectSlot& o = tx.layout().objects[obj->index()];
-    if (o.a) return;
-    tx.set(o.a, int64_t{1});
-    satisfy_waiters(tx, obj->index());
-}
+void set_event(Handle h) { set_event_object(*lookup(h, Kind::Event, kModifyState, "SetEvent")); }
 
 void reset_event(Handle h) {
     auto obj = lookup(h, Kind::Event, kModifyState, "ResetEvent");
@@ -278,11 +275,11 @@ uint32_t wait_for_multiple(std::span<const Handle> handles, bool wait_all, uint3
     if (handles.empty() || handles.size() > kMaxWaitObjects) throw_win32(err::kInvalidParameter, function);
     // The references keep the objects alive for the whole wait, even if
     // another thread closes the handles meanwhile.
-    std::shared_ptr<SyncObject> refs[kMaxWaitObjects];
+    std::shared_ptr<WaitableObject> refs[kMaxWaitObjects];
     uint32_t indices[kMaxWaitObjects];
     for (size_t i = 0; i < handles.size(); ++i) {
         refs[i] = lookup_waitable(handles[i], function);
-        indices[i] = refs[i]->index();
+        indices[i] = refs[i]->wait_index();
     }
     return wait_for_objects(indices, uint32_t(handles.size()), wait_all, timeout_ms, interrupted);
 }
@@ -297,7 +294,7 @@ uint32_t signal_object_and_wait(Handle to_signal, Handle to_wait, uint32_t timeo
         throw_win32(err::kInvalidHandle, function);
     auto waited = lookup_waitable(to_wait, function);
     uint32_t self = current_thread_index();
-    uint32_t index = waited->index();
+    uint32_t index = waited->wait_index();
     return wait_for_objects(&index, 1, false, timeout_ms, interrupted, [&](ArenaTx& tx) {
         ObjectSlot& o = tx.layout().objects[signalled->index()];
         switch (type) {
@@ -313,6 +310,17 @@ uint32_t signal_object_and_wait(Handle to_signal, Handle to_wait, uint32_t timeo
                 break;
         }
         satisfy_waiters(tx, signalled->index());
+    });
+}
+
+void install_handle_resolvers() {
+    HandleTable::instance().set_remote_resolver([](Handle value) -> std::optional<HandleEntry> {
+        ArenaTx tx;
+        auto claimed = claim_grant(tx, value, int32_t(getpid()));
+        if (!claimed) return std::nullopt;
+        Kind kind = Kind(tx.layout().objects[claimed->object].kind);
+        auto object = std::make_shared<SyncObject>(claimed->object, handle_type_of(kind));
+        return HandleEntry{std::move(object), claimed->access, claimed->inherit};
     });
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -19,6 +20,33 @@ inline constexpr uint32_t kModifyState = 0x0002;  // EVENT/SEMAPHORE/TIMER_MODIF
 inline constexpr uint32_t kQueryState = 0x0001;   // EVENT/SEMAPHORE/TIMER_QUERY_STATE, MUTEX_MODIFY_STATE
 inline constexpr uint32_t kAllAccessSync = 0x001F0003;
 inline constexpr uint32_t kMutexAllAccess = 0x001F0001;
+
+// Anything a wait can name: it is backed by an arena object (an event for
+// objects whose state lives elsewhere, such as processes).
+class WaitableObject : public KernelObject {
+public:
+    virtual uint32_t wait_index() = 0;
+};
+
+// A handle's view of an arena object; the last one in the process drops the
+// process's reference.
+class SyncObject : public WaitableObject {
+public:
+    SyncObject(uint32_t index, ObjectType type) : index_(index), type_(type) {}
+    ~SyncObject() override;
+    ObjectType type() const noexcept override { return type_; }
+    uint32_t wait_index() override { return index_; }
+    uint32_t index() const noexcept { return index_; }
+
+private:
+    uint32_t index_;
+    ObjectType type_;
+};
+
+// An unnamed manual-reset event owned by C++ code rather than by a handle
+// (the exit event of a process object, for one).
+std::shared_ptr<SyncObject> create_private_event();
+void set_event_object(SyncObject& event);
 
 struct CreateOptions {
     std::optional<std::string_view> name;  // nullopt or "" = unnamed
@@ -53,6 +81,10 @@ uint32_t wait_for_multiple(std::span<const Handle> handles, bool wait_all, uint3
 // the signal before this thread is queued on the object it waits for.
 uint32_t signal_object_and_wait(Handle to_signal, Handle to_wait, uint32_t timeout_ms,
                                 const InterruptCheck& interrupted);
+
+// Lets the handle table claim handles other processes duplicated into this
+// one. Called once at start-up by whoever uses the sync layer.
+void install_handle_resolvers();
 
 // Diagnostics for tests: objects and thread records in use in the arena,
 // after collecting the objects of dead processes.

@@ -1,0 +1,58 @@
+#include "w32/kernel/handle_grants.h"
+
+#include <signal.h>
+
+#include <cerrno>
+
+#include "w32/error/codes.h"
+#include "w32/error/win32_error.h"
+#include "w32/kernel/object_refs.h"
+
+namespace w32::arena {
+
+namespace {
+
+void drop(ArenaTx& tx, GrantRecord& g) {
+    ObjectSlot& o = tx.layout().objects[g.object];
+    tx.set(o.grants, o.grants - 1);
+    tx.set(g.in_use, 0u);
+}
+
+}  // namespace
+
+Handle grant_handle(ArenaTx& tx, uint32_t object, int32_t target_pid, uint32_t access, bool inherit) {
+    Layout& l = tx.layout();
+    for (GrantRecord& g : l.grants) {
+        if (g.in_use) continue;
+        uint64_t value = l.header.next_remote_handle;
+        if (value < kFirstRemoteHandle) value = kFirstRemoteHandle;
+        tx.set(l.header.next_remote_handle, value + 4);
+        tx.set(g.in_use, 1u);
+        tx.set(g.target_pid, target_pid);
+        tx.set(g.handle, value);
+        tx.set(g.object, object);
+        tx.set(g.access, access);
+        tx.set(g.inherit, inherit ? 1u : 0u);
+        tx.set(l.objects[object].grants, l.objects[object].grants + 1);
+        return value;
+    }
+    throw_win32(err::kNoSystemResources, "DuplicateHandle");
+}
+
+std::optional<ClaimedGrant> claim_grant(ArenaTx& tx, Handle value, int32_t pid) {
+    for (GrantRecord& g : tx.layout().grants) {
+        if (!g.in_use || g.handle != value || g.target_pid != pid) continue;
+        ClaimedGrant claimed{g.object, g.access, g.inherit != 0};
+        ObjectRefs::instance().add(tx, g.object);
+        drop(tx, g);
+        return claimed;
+    }
+    return std::nullopt;
+}
+
+void drop_dead_grants(ArenaTx& tx) {
+    for (GrantRecord& g : tx.layout().grants)
+        if (g.in_use && kill(g.target_pid, 0) != 0 && errno == ESRCH) drop(tx, g);
+}
+
+}  // namespace w32::arena
