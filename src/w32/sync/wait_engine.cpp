@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <algorithm>
 #include <climits>
 
 #include "w32/error/codes.h"
@@ -27,7 +28,11 @@ constexpr uint32_t kFutexTidMask = 0x3fffffffu;
 // A sleeper re-examines a wait on a mutex at least this often, in case the
 // mutex changed owner while it slept and the new owner died.
 constexpr int64_t kOwnerRecheckNs = 1'000'000'000;
-constexpr int64_t kSpinNs = 4'000;
+constexpr int64_t kMaxSpinNs = 8'000;
+constexpr int64_t kMinSpinNs = 250;
+constexpr int64_t kProbeSpinNs = 2'000;
+thread_local int64_t t_spin_ns = kProbeSpinNs;
+thread_local uint32_t t_spin_probe = 0;
 
 // Thread records are released when their thread ends (thread_local
 // destructor) or by the process that finds them dead.
@@ -156,13 +161,25 @@ inline void cpu_relax() noexcept {
 bool sleep_on(ThreadRecord& me, SleepPlan& plan) {
     std::atomic_ref<uint32_t> wake(me.wake);
     // A short spin catches a peer that answers within microseconds (ping-pong
-    // on two CPUs) without a sleep and wake; bounded by time, not by count,
+    // on two CPUs) without a sleep and wake. When the peer shares our CPU
+    // the spin only delays it, so the spin adapts: it grows while spinning
+    // pays off and shrinks while it does not. Bounded by time, not count,
     // because a pause lasts from 10 to 150 cycles depending on the CPU.
-    int64_t spin_until = now_ns(CLOCK_MONOTONIC) + kSpinNs;
-    for (int i = 1;; ++i) {
-        if (wake.load(std::memory_order_acquire) == kWakeDone) return true;
-        cpu_relax();
-        if (i % 32 == 0 && now_ns(CLOCK_MONOTONIC) >= spin_until) break;
+    // Once spinning stopped paying, one wait in 64 probes with a full spin
+    // to notice when it would pay again.
+    int64_t spin_ns = t_spin_ns;
+    if (spin_ns == 0 && (++t_spin_probe % 64) == 0) spin_ns = kProbeSpinNs;
+    if (spin_ns > 0) {
+        int64_t start = now_ns(CLOCK_MONOTONIC);
+        for (int i = 1;; ++i) {
+            if (wake.load(std::memory_order_acquire) == kWakeDone) {
+                t_spin_ns = std::min(kMaxSpinNs, spin_ns * 2);
+                return true;
+            }
+            cpu_relax();
+            if (i % 32 == 0 && now_ns(CLOCK_MONOTONIC) - start >= spin_ns) break;
+        }
+        t_spin_ns = spin_ns < kMinSpinNs ? 0 : spin_ns / 2;
     }
     uint32_t expected = kWakeArmed;
     if (!wake.compare_exchange_strong(expected, kWakeSleeping) && expected == kWakeDone) return true;
