@@ -36,6 +36,13 @@ def DispatchMessage(msg):
     return handler(msg) if handler is not None else 0
 
 
+def WaitMessage():
+    """Blocks until a new message is in this thread's queue."""
+    from pywin32_posix._w32.win32event import MsgWaitForMultipleObjects
+
+    MsgWaitForMultipleObjects([], 0, -1, 0x04FF)  # QS_ALLINPUT
+
+
 def PumpWaitingMessages(firstMessage=0, lastMessage=-1):
     """Dispatches the messages waiting in this thread's queue; returns 1 if
     WM_QUIT was among them (and stops there), else 0."""

@@ -68,6 +68,12 @@ void bind_handle_type(nb::module_& m) {
             h.close();
             return false;
         });
+    nb::class_<PyHKey, PyHandle>(m, "PyHKEY", "A registry key handle; closed like any PyHANDLE.")
+        .def("__init__", [](PyHKey* self, HandleArg h) { new (self) PyHKey(h.value); },
+             "handle"_a.none() = 0)
+        .def("__repr__", [](const PyHKey& h) {
+            return "<PyHKEY:" + std::to_string(signed_value(h)) + ">";
+        });
 }
 
 }  // namespace bindings

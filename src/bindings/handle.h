@@ -24,6 +24,12 @@ struct PyHandle {
     w32::Handle detach() noexcept { return std::exchange(value, 0); }
 };
 
+// pywintypes.HKEY: a registry key handle. Predefined keys (HKEY_LOCAL_MACHINE
+// and friends) are plain ints and never closed.
+struct PyHKey : PyHandle {
+    using PyHandle::PyHandle;
+};
+
 // What a bound function declares to take "a handle".
 struct HandleArg {
     w32::Handle value = 0;

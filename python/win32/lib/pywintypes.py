@@ -12,12 +12,14 @@ from pywin32_posix._security import (
     SIDType,
 )
 from pywin32_posix._time import DosDateTimeToTime, Time, TimeStamp, TimeType
-from pywin32_posix._w32.pywintypes import PyHANDLE, PyOVERLAPPED
+from pywin32_posix._w32.pywintypes import PyHANDLE, PyHKEY, PyOVERLAPPED
 
-PyHANDLE.__module__ = "pywintypes"
-PyOVERLAPPED.__module__ = "pywintypes"
+for _t in (PyHANDLE, PyHKEY, PyOVERLAPPED):
+    _t.__module__ = "pywintypes"
 HANDLEType = PyHANDLE
+HKEYType = PyHKEY
 OVERLAPPEDType = PyOVERLAPPED
+WAVE_FORMAT_PCM = 1
 
 FALSE = False
 TRUE = True
@@ -26,6 +28,38 @@ TRUE = True
 def HANDLE(handle=0):
     """A PyHANDLE owning `handle` (0 by default: a null handle)."""
     return PyHANDLE(handle)
+
+
+def HKEY(handle=0):
+    """A PyHKEY owning `handle` (0 by default: a null key)."""
+    return PyHKEY(handle)
+
+
+class WAVEFORMATEXType:
+    """The WAVEFORMATEX structure: the format of a PCM (or other) audio stream."""
+
+    __slots__ = ("wFormatTag", "nChannels", "nSamplesPerSec", "nAvgBytesPerSec", "nBlockAlign", "wBitsPerSample")
+
+    def __init__(self):
+        for name in self.__slots__:
+            setattr(self, name, 0)
+
+    def __setattr__(self, name, value):
+        if not isinstance(value, int):
+            raise TypeError("WAVEFORMATEX.%s must be an int" % name)
+        object.__setattr__(self, name, value)
+
+    def __repr__(self):
+        fields = ", ".join("%s=%d" % (n, getattr(self, n)) for n in self.__slots__)
+        return "<PyWAVEFORMATEX %s>" % fields
+
+
+WAVEFORMATEXType.__module__ = "pywintypes"
+
+
+def WAVEFORMATEX():
+    """A new, zeroed WAVEFORMATEX."""
+    return WAVEFORMATEXType()
 
 
 def OVERLAPPED():
