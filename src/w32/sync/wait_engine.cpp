@@ -157,8 +157,8 @@ inline void cpu_relax() noexcept {
 }
 
 // Sleeps until our wake word is done, a watched word changes, the deadline
-// passes or a signal arrives. Returns false on EINTR.
-bool sleep_on(ThreadRecord& me, SleepPlan& plan) {
+// passes or a signal arrives.
+void sleep_on(ThreadRecord& me, SleepPlan& plan) {
     std::atomic_ref<uint32_t> wake(me.wake);
     // A short spin catches a peer that answers within microseconds (ping-pong
     // on two CPUs) without a sleep and wake. When the peer shares our CPU
@@ -174,7 +174,7 @@ bool sleep_on(ThreadRecord& me, SleepPlan& plan) {
         for (int i = 1;; ++i) {
             if (wake.load(std::memory_order_acquire) == kWakeDone) {
                 t_spin_ns = std::min(kMaxSpinNs, spin_ns * 2);
-                return true;
+                return;
             }
             cpu_relax();
             if (i % 32 == 0 && now_ns(CLOCK_MONOTONIC) - start >= spin_ns) break;
@@ -182,19 +182,17 @@ bool sleep_on(ThreadRecord& me, SleepPlan& plan) {
         t_spin_ns = spin_ns < kMinSpinNs ? 0 : spin_ns / 2;
     }
     uint32_t expected = kWakeArmed;
-    if (!wake.compare_exchange_strong(expected, kWakeSleeping) && expected == kWakeDone) return true;
+    if (!wake.compare_exchange_strong(expected, kWakeSleeping) && expected == kWakeDone) return;
     int64_t until = now_ns(CLOCK_MONOTONIC) + kMaxSleepSliceNs;
     if (plan.deadline >= 0 && plan.deadline < until) until = plan.deadline;
     timespec ts{time_t(until / 1'000'000'000), long(until % 1'000'000'000)};
-    long rc;
     if (plan.watch_count == 0) {
-        rc = syscall(SYS_futex, &me.wake, FUTEX_WAIT_BITSET, kWakeSleeping, &ts, nullptr,
+        syscall(SYS_futex, &me.wake, FUTEX_WAIT_BITSET, kWakeSleeping, &ts, nullptr,
                      FUTEX_BITSET_MATCH_ANY);
     } else {
         plan.watches[0] = {kWakeSleeping, reinterpret_cast<uint64_t>(&me.wake), kFutex2SizeU32, 0};
-        rc = syscall(SYS_futex_waitv, plan.watches, plan.watch_count + 1, 0, &ts, CLOCK_MONOTONIC);
+        syscall(SYS_futex_waitv, plan.watches, plan.watch_count + 1, 0, &ts, CLOCK_MONOTONIC);
     }
-    return !(rc < 0 && errno == EINTR);
 }
 
 // Reaps the dead owners of mutexes and fires due timers among `objects`.
@@ -372,10 +370,12 @@ uint32_t wait_for_objects(const uint32_t* objects, uint32_t count, bool wait_all
         plan_sleep(tx, self, objects, count, wait_deadline, plan);
     }
     for (;;) {
-        bool signal_arrived = !sleep_on(me, plan);
+        sleep_on(me, plan);
         if (std::atomic_ref<uint32_t>(me.wake).load(std::memory_order_acquire) == kWakeDone)
             return take_result(me);
-        bool give_up = signal_arrived && interrupted && interrupted();
+        // Not only after EINTR: a signal that landed while we spun or took
+        // the lock interrupted nothing, and is found here within one slice.
+        bool give_up = interrupted && interrupted();
         ArenaTx tx;
         if (me.result < 0) {
             // Not satisfied yet: fire due timers, reap dead mutex owners
@@ -391,7 +391,10 @@ uint32_t wait_for_objects(const uint32_t* objects, uint32_t count, bool wait_all
         if (give_up || (wait_deadline >= 0 && now_ns(CLOCK_MONOTONIC) >= wait_deadline)) {
             dequeue_all(tx, self);
             tx.set(me.result, kResultIdle);
-            if (give_up) throw WaitInterrupted{};
+            if (give_up) {
+                tx.commit();  // leaving the queues stands; only errors roll back
+                throw WaitInterrupted{};
+            }
             return kWaitTimeout;
         }
         plan_sleep(tx, self, objects, count, wait_deadline, plan);
