@@ -75,12 +75,12 @@ void bind_message_functions(nb::module_ win32api, nb::module_ win32gui, nb::modu
                  "wParam"_a.none() = nb::none(), "lParam"_a.none() = nb::none(),
                  "Posts a message to a thread of this process that has a message queue "
                  "(ERROR_INVALID_THREAD_ID otherwise).");
-    win32api.def("PostQuitMessage", [](int32_t code) { msg::post_to_current_thread(msg::kWmQuit, uint64_t(code), 0); },
+    win32api.def("PostQuitMessage", &msg::post_quit_message,
                  "exitCode"_a = 0, "Posts WM_QUIT to the calling thread's queue.");
 
     win32gui.def("PostThreadMessage", &post_thread_message, "threadId"_a, "message"_a,
                  "wparam"_a.none(), "lparam"_a.none(), "Posts a message to a thread's queue.");
-    win32gui.def("PostQuitMessage", [](int32_t code) { msg::post_to_current_thread(msg::kWmQuit, uint64_t(code), 0); },
+    win32gui.def("PostQuitMessage", &msg::post_quit_message,
                  "rc"_a = 0, "Posts WM_QUIT to the calling thread's queue.");
     win32gui.def("PeekMessage", &peek_message, "hwnd"_a.none(), "filterMin"_a, "filterMax"_a,
                  "removalOptions"_a, "Returns (1, msg) for a waiting thread message, else (0, ...).");

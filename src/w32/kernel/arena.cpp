@@ -186,15 +186,20 @@ void Arena::attach() {
     close(lock_fd);
 
     object_lock_path_ = paths.runtime_dir + "/objects.lock";
-    reopen_after_fork();
+    object_lock_fd_ = open_object_lock_file();
 }
 
-void Arena::reopen_after_fork() {
-    // OFD locks belong to the open file description, which a forked child
-    // shares with its parent: the child needs a description of its own.
+// OFD locks belong to the open file description, which a forked child
+// shares with its parent: a child needs a description of its own.
+int Arena::open_object_lock_file() const {
+    int fd = open(object_lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) throw_errno(errno, "CreateArena");
+    return fd;
+}
+
+void Arena::adopt_object_lock_fd(int fd) {
     if (object_lock_fd_ >= 0) close(object_lock_fd_);
-    object_lock_fd_ = open(object_lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (object_lock_fd_ < 0) throw_errno(errno, "CreateArena");
+    object_lock_fd_ = fd;
 }
 
 // ---------------------------------------------------------------- ArenaTx

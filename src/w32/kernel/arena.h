@@ -30,8 +30,10 @@ public:
     char* base() noexcept { return reinterpret_cast<char*>(layout_); }
     int object_lock_fd() const noexcept { return object_lock_fd_; }
 
-    // Reopens per-process resources in a forked child (atfork handler).
-    void reopen_after_fork();
+    // A new open file description of the object lock file, and switching to
+    // one (a forked child takes over the one its parent prepared).
+    int open_object_lock_file() const;
+    void adopt_object_lock_fd(int fd);
 
 private:
     Arena();

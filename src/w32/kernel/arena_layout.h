@@ -12,7 +12,7 @@
 namespace w32::arena {
 
 inline constexpr uint64_t kArenaMagic = 0x3233576e69577950ull;  // "PyWinW32"
-inline constexpr uint32_t kArenaVersion = 2;
+inline constexpr uint32_t kArenaVersion = 3;
 
 inline constexpr uint32_t kMaxThreads = 4096;
 inline constexpr uint32_t kMaxObjects = 65536;
@@ -85,6 +85,7 @@ struct ObjectSlot {
 struct GrantRecord {
     uint32_t in_use;
     int32_t target_pid;
+    uint64_t target_start;  // the target's start time: a reused pid is not it
     uint64_t handle;        // the value the target will use
     uint32_t object;
     uint32_t access;

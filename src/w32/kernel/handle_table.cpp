@@ -127,6 +127,8 @@ std::shared_ptr<KernelObject> HandleTable::remove(Handle handle, const char* fun
 }
 
 void HandleTable::close(Handle handle, const char* function) {
+    // Closing a pseudo-handle does nothing and succeeds, as on Windows.
+    if (handle >= kCurrentThreadPseudoHandle) return;
     // The object is destroyed here, after the lock is released.
     auto object = remove(handle, function);
 }

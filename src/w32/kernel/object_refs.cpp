@@ -15,23 +15,26 @@ namespace w32::arena {
 ObjectRefs& ObjectRefs::instance() {
     static ObjectRefs* refs = [] {
         auto* r = new ObjectRefs;
-        // A fork must not copy the map mid-update: hold its lock across it.
-        pthread_atfork([] { instance().mutex_.lock(); }, [] { instance().mutex_.unlock(); },
+        pthread_atfork([] { instance().before_fork(); }, [] { instance().after_fork_parent(); },
                        [] { instance().after_fork_child(); });
         return r;
     }();
     return *refs;
 }
 
-void ObjectRefs::set_lock(short type, uint32_t object) {
+void ObjectRefs::lock_on(int fd, short type, uint32_t object) {
     struct flock fl {};
     fl.l_type = type;
     fl.l_whence = SEEK_SET;
     fl.l_start = object;
     fl.l_len = 1;
-    while (fcntl(Arena::instance().object_lock_fd(), F_OFD_SETLK, &fl) != 0) {
+    while (fcntl(fd, F_OFD_SETLK, &fl) != 0) {
         if (errno != EINTR) throw_errno(errno, "ObjectReference");
     }
+}
+
+void ObjectRefs::set_lock(short type, uint32_t object) {
+    lock_on(Arena::instance().object_lock_fd(), type, object);
 }
 
 bool ObjectRefs::try_write_lock(uint32_t object) {
@@ -105,11 +108,40 @@ uint32_t ObjectRefs::sweep() {
     return l.header.objects_in_use;
 }
 
-void ObjectRefs::after_fork_child() {
-    // Single-threaded here; the prepare handler left mutex_ locked.
+// The child's read locks must exist before fork() returns in the parent: a
+// parent that closes its handle right after forking would otherwise find
+// nobody holding the object and free it under the child. So the parent
+// takes them, on a new open file description that only the child keeps.
+void ObjectRefs::before_fork() {
+    mutex_.lock();  // the map must not change across the fork
+    try {
+        child_fd_ = Arena::instance().open_object_lock_file();
+        for (auto& [object, count] : counts_) lock_on(child_fd_, F_RDLCK, object);
+    } catch (...) {
+        // Out of descriptors, say: the child re-takes its locks itself,
+        // which leaves only the narrow race this was meant to close.
+        if (child_fd_ >= 0) close(child_fd_);
+        child_fd_ = -1;
+    }
+}
+
+void ObjectRefs::after_fork_parent() {
+    if (child_fd_ >= 0) close(child_fd_);  // the child's copy keeps the description and its locks
+    child_fd_ = -1;
     mutex_.unlock();
-    Arena::instance().reopen_after_fork();
-    for (auto& [object, count] : counts_) set_lock(F_RDLCK, object);
+}
+
+void ObjectRefs::after_fork_child() {
+    try {
+        if (child_fd_ < 0) {
+            child_fd_ = Arena::instance().open_object_lock_file();
+            for (auto& [object, count] : counts_) lock_on(child_fd_, F_RDLCK, object);
+        }
+        Arena::instance().adopt_object_lock_fd(child_fd_);
+    } catch (...) {
+    }
+    child_fd_ = -1;
+    mutex_.unlock();
 }
 
 }  // namespace w32::arena

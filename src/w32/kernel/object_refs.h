@@ -30,15 +30,17 @@ public:
     // Frees every orphaned object; returns the number of objects in use.
     uint32_t sweep();
 
-    // In a forked child: take the read locks again on a description of its own.
-    void after_fork_child();
-
 private:
+    void before_fork();
+    void after_fork_parent();
+    void after_fork_child();
+    static void lock_on(int fd, short type, uint32_t object);
     bool try_write_lock(uint32_t object);
     void set_lock(short type, uint32_t object);
 
     std::mutex mutex_;
     std::unordered_map<uint32_t, uint32_t> counts_;
+    int child_fd_ = -1;  // the next child's lock file description, during a fork
 };
 
 }  // namespace w32::arena

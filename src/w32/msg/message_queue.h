@@ -39,6 +39,9 @@ uint32_t current_thread_id() noexcept;
 void post_thread_message(uint32_t thread_id, uint32_t message, uint64_t wparam, int64_t lparam);
 // Posts to the calling thread's own queue (creating it).
 void post_to_current_thread(uint32_t message, uint64_t wparam, int64_t lparam);
+// PostQuitMessage: never fails; WM_QUIT is delivered once the queue holds no
+// other message in the requested range, as on Windows.
+void post_quit_message(int32_t exit_code);
 
 // PeekMessage for thread messages: the first message within [first, last]
 // (0, 0 = all), removed when `remove`. Marks the queue's input as seen.

@@ -117,14 +117,35 @@ ProcessObject::~ProcessObject() {
 }
 
 uint32_t ProcessObject::wait_index() {
+    std::lock_guard lock(mutex_);
+    if (pidfd_ < 0 && pid_ != getpid()) {
+        pidfd_ = int(syscall(SYS_pidfd_open, pid_, 0));
+        if (pidfd_ < 0)
+            sync::set_event_object(*exit_event_);  // already gone
+        else
+            ExitWatcher::instance().watch(pidfd_, exit_event_);
+    }
     if (pidfd_ >= 0) ExitWatcher::instance().ensure_running();
     return exit_event_->index();
 }
 
+// The calling thread as a waitable: it cannot end while it waits on itself,
+// so this never becomes signalled, as on Windows.
+std::shared_ptr<sync::SyncObject> self_thread() {
+    thread_local std::shared_ptr<sync::SyncObject> event;
+    thread_local pid_t owner = 0;
+    if (!event || owner != getpid()) {
+        event = sync::create_private_event();
+        owner = getpid();
+    }
+    return event;
+}
+
 void install_pseudo_handles() {
     HandleTable::instance().set_pseudo_resolver([](Handle h) -> std::optional<HandleEntry> {
-        if (h != kCurrentProcessPseudoHandle) return std::nullopt;
-        return HandleEntry{self_process(), kProcessAllAccess, false};
+        if (h == kCurrentProcessPseudoHandle) return HandleEntry{self_process(), kProcessAllAccess, false};
+        if (h == kCurrentThreadPseudoHandle) return HandleEntry{self_thread(), kThreadAllAccess, false};
+        return std::nullopt;
     });
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 
 #include "w32/kernel/handle_table.h"
 #include "w32/sync/sync_objects.h"
@@ -19,22 +20,25 @@ inline constexpr uint32_t kProcessDupHandle = 0x0040;
 inline constexpr uint32_t kProcessQueryInformation = 0x0400;
 inline constexpr uint32_t kProcessQueryLimitedInformation = 0x1000;
 inline constexpr uint32_t kProcessAllAccess = 0x001FFFFF;
+inline constexpr uint32_t kThreadAllAccess = 0x001FFFFF;
 inline constexpr uint32_t kDuplicateCloseSource = 0x1;
 inline constexpr uint32_t kDuplicateSameAccess = 0x2;
 
 class ProcessObject : public sync::WaitableObject {
 public:
-    // pidfd < 0 for this process itself (never signalled while we run).
+    // pidfd < 0 for this process itself (never signalled while we run). A
+    // forked child holding that object sees another process: its pidfd is
+    // opened on first wait.
     ProcessObject(pid_t pid, int pidfd);
     ~ProcessObject() override;
     ObjectType type() const noexcept override { return ObjectType::Process; }
     uint32_t wait_index() override;
     pid_t pid() const noexcept { return pid_; }
-    int pidfd() const noexcept { return pidfd_; }
 
 private:
     pid_t pid_;
     int pidfd_;
+    std::mutex mutex_;  // guards pidfd_ once it may be opened late
     std::shared_ptr<sync::SyncObject> exit_event_;
 };
 

@@ -292,6 +292,8 @@ uint32_t signal_object_and_wait(Handle to_signal, Handle to_wait, uint32_t timeo
     ObjectType type = signal_entry.object->type();
     if (type != ObjectType::Event && type != ObjectType::Mutex && type != ObjectType::Semaphore)
         throw_win32(err::kInvalidHandle, function);
+    if (type != ObjectType::Mutex && !(signal_entry.access & kModifyState))
+        throw_win32(err::kAccessDenied, function);
     auto waited = lookup_waitable(to_wait, function);
     uint32_t self = current_thread_index();
     uint32_t index = waited->wait_index();
