@@ -307,3 +307,21 @@ def test_overlapped_survives_a_cycle_while_referenced():
     assert ov.object is ov
     assert ov.Offset == 99
     assert ov.dword == 3
+
+
+def test_devmode_is_a_plain_structure():
+    dm = pywintypes.DEVMODEType(8)
+    assert dm.Size == 220 and dm.DriverExtra == 8 and dm.DriverData == bytes(8)
+    dm.PelsWidth, dm.DeviceName = 1920, "screen"
+    assert (dm.PelsWidth, dm.DeviceName) == (1920, "screen")
+    dm.Clear()
+    assert dm.PelsWidth == 0 and dm.DeviceName == ""
+    with pytest.raises(TypeError):
+        dm.PelsWidth = "wide"
+    with pytest.raises(ValueError):
+        dm.DeviceName = "x" * 40
+    with pytest.raises(ValueError):
+        dm.DriverData = bytes(9)
+    with pytest.raises(AttributeError):
+        dm.NoSuchField = 1
+    assert pywintypes.DEVMODEType().DriverData is None

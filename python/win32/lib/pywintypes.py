@@ -1,5 +1,6 @@
 """pywintypes: the types and the exception shared by every pywin32 module."""
 from pywin32_posix._errors import com_error, error
+from pywin32_posix._devmode import DEVMODEWType
 from pywin32_posix._iid import IID, CreateGuid, IIDType
 from pywin32_posix._security import (
     ACL,
@@ -19,6 +20,7 @@ for _t in (PyHANDLE, PyHKEY, PyOVERLAPPED):
 HANDLEType = PyHANDLE
 HKEYType = PyHKEY
 OVERLAPPEDType = PyOVERLAPPED
+DEVMODEType = DEVMODEWType
 WAVE_FORMAT_PCM = 1
 
 FALSE = False
