@@ -66,5 +66,6 @@ inline constexpr uint32_t kWriteProtect = 19;
 inline constexpr uint32_t kNotSameDevice = 17;
 inline constexpr uint32_t kTooManyLinks = 1142;
 inline constexpr uint32_t kCantResolveFilename = 1921;
+inline constexpr uint32_t kRevisionMismatch = 1306;
 
 }  // namespace w32::err

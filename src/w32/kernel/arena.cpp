@@ -168,7 +168,16 @@ void Arena::attach() {
     }
     layout_ = static_cast<Layout*>(p);
     Header& h = layout_->header;
-    if (h.magic != kArenaMagic || h.version != kArenaVersion || !h.ready) {
+    if (h.magic == kArenaMagic && h.ready && h.version != kArenaVersion) {
+        // Processes built with another layout are using this session: joining
+        // would corrupt it, and so would re-initialising it under them.
+        munmap(p, sizeof(Layout));
+        layout_ = nullptr;
+        flock(lock_fd, LOCK_UN);
+        close(lock_fd);
+        throw_win32(err::kRevisionMismatch, "CreateArena");
+    }
+    if (h.magic != kArenaMagic || !h.ready) {
         // A fresh (zero-filled) segment: zero is the right initial value for
         // everything except the mutexes and the list terminators.
         h.version = kArenaVersion;
@@ -381,7 +390,14 @@ void free_object(ArenaTx& tx, uint32_t object) noexcept {
     unlink_name(tx, object);
     // Live waiters hold a reference, so any entry left belongs to a dead
     // thread; reaping that thread later finds it already dequeued.
-    while (o.queue_head != kNil) dequeue_entry(tx, o.queue_head);
+    // Bounded: a free must end even if a queue were damaged.
+    for (uint32_t n = 0; o.queue_head != kNil && n < kMaxThreads * kMaxWaitObjects; ++n) {
+        uint32_t head = o.queue_head;
+        dequeue_entry(tx, head);
+        if (o.queue_head == head) tx.set(o.queue_head, entry_of(l, head).next);
+    }
+    tx.set(o.queue_head, kNil);
+    tx.set(o.queue_tail, kNil);
     tx.set(o.kind, uint32_t(Kind::Free));
     tx.set(o.generation, o.generation + 1);
     tx.set(l.header.objects_in_use, l.header.objects_in_use - 1);

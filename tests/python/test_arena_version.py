@@ -1,0 +1,56 @@
+"""A process built with another arena layout must not join (or wipe) a live
+session: it gets ERROR_REVISION_MISMATCH and the session goes on."""
+import os
+import struct
+import tempfile
+
+from pywin32_posix._session import remove_private_session, shm_prefix
+
+CHILD = r"""
+import pywintypes, win32event
+try:
+    win32event.CreateEvent(None, 0, 0, "layout-check")
+    print("joined")
+except pywintypes.error as e:
+    print("error", e.winerror)
+"""
+
+HOLDER = r"""
+import sys, win32event
+h = win32event.CreateEvent(None, 1, 1, "kept")
+print("ready", flush=True)
+sys.stdin.readline()
+print("still", win32event.WaitForSingleObject(h, 0), flush=True)
+"""
+
+
+def test_other_layout_version_is_refused_and_the_arena_kept(run_py):
+    import subprocess
+    import sys
+
+    root = tempfile.mkdtemp(prefix="w32v-")
+    env = dict(os.environ, PYWIN32_POSIX_ROOT=root)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER], env=env, cwd=root, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        path = "/dev/shm/" + shm_prefix(root) + ".arena"
+        with open(path, "r+b") as f:
+            f.seek(8)  # Header: u64 magic, then u32 version
+            (version,) = struct.unpack("<I", f.read(4))
+            f.seek(8)
+            f.write(struct.pack("<I", version + 1000))
+        try:
+            r = run_py(CHILD, env={"PYWIN32_POSIX_ROOT": root})
+            assert r.stdout.strip() == "error 1306", r.stdout + r.stderr
+        finally:
+            with open(path, "r+b") as f:
+                f.seek(8)
+                f.write(struct.pack("<I", version))
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "still 0"
+    finally:
+        holder.kill()
+        holder.wait()
+        remove_private_session(root)
