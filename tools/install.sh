@@ -12,7 +12,7 @@
 set -euo pipefail
 
 # Debian packages to build and test. Later features append here (one list).
-APT_PACKAGES="g++ cmake ninja-build ccache libgtest-dev git"
+APT_PACKAGES="g++ cmake ninja-build ccache libgtest-dev git libsqlite3-dev"
 
 # Python packages the build (no build isolation) and the tests need.
 PIP_PACKAGES="scikit-build-core>=0.10 nanobind>=2.4 pytest>=7"

@@ -1,0 +1,74 @@
+// One event log's records in one SQLite database (WAL): the store behind
+// ReportEvent, ReadEventLog, ClearEventLog and backups. Record numbers come
+// from AUTOINCREMENT, so they only grow, also across clears and crashes.
+// synchronous=NORMAL in WAL mode: a commit is in the WAL file (the page
+// cache) when the insert returns, so a killed writer loses nothing that
+// returned; only a power loss could.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "w32/evtlog/sqlite_db.h"
+
+namespace w32::evtlog {
+
+// EVENTLOGRECORD's fields, as pywin32's PyEventLogRecord shows them.
+struct EventRecord {
+    uint32_t record_number = 0;
+    uint32_t time_generated = 0;  // seconds since 1970, UTC
+    uint32_t time_written = 0;
+    uint32_t event_id = 0;
+    uint16_t event_type = 0;
+    uint16_t event_category = 0;
+    uint32_t reserved_flags = 0;
+    uint32_t closing_record_number = 0;
+    std::string source_name;
+    std::string computer_name;
+    std::optional<std::vector<uint8_t>> sid;  // a binary SID, or none
+    std::optional<std::vector<std::string>> strings;  // none when no inserts
+    std::vector<uint8_t> data;
+};
+
+// EVENTLOGRECORD's size for this record (UTF-16 strings, padding, trailing
+// length), as ReadEventLog's buffer accounting sees it.
+size_t record_wire_size(const EventRecord& r);
+// The largest record ReportEvent accepts, and ReadEventLog's largest batch.
+inline constexpr size_t kMaxRecordBytes = 0x7FFFF;
+
+struct LogRange {
+    uint32_t oldest = 0;  // 0 when empty
+    uint32_t newest = 0;
+    uint32_t count() const { return oldest ? newest - oldest + 1 : 0; }
+};
+
+class LogStore {
+public:
+    // A live log: created on first use (file 0600), WAL mode.
+    static std::unique_ptr<LogStore> open_live(const std::string& path, const char* function);
+    // A backup file, read-only: a file that is not one of ours (or is
+    // damaged) is ERROR_EVENTLOG_FILE_CORRUPT, a missing one ERROR_FILE_NOT_FOUND.
+    static std::unique_ptr<LogStore> open_backup(const std::string& path, const char* function);
+
+    // Appends; fills in record_number and returns it.
+    uint32_t append(EventRecord& r);
+    LogRange range();
+    // Records from `start` on, in record order or reverse, until their wire
+    // sizes pass `max_bytes` (always at least one when any is there).
+    std::vector<EventRecord> read(uint32_t start, bool forwards, size_t max_bytes);
+    void clear();
+    // Writes a consistent copy to `path` (which must not exist): a database
+    // in rollback-journal mode, mode 0600.
+    void backup_to(const std::string& path, const char* function);
+
+private:
+    explicit LogStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+    void check_ours(const char* function);
+
+    std::unique_ptr<Database> db_;
+};
+
+}  // namespace w32::evtlog
