@@ -18,5 +18,6 @@ NB_MODULE(_w32, m) {
     bindings::bind_win32event(win32event);
     bindings::bind_message_functions(win32api, m.def_submodule("win32gui"), win32event);
     bindings::bind_process_functions(win32api);
+    bindings::bind_win32evtlog(m.def_submodule("win32evtlog"));
     bindings::bind_diagnostics(m.def_submodule("_diagnostics"));
 }

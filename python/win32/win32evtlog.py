@@ -1,0 +1,134 @@
+"""win32evtlog: the classic event log API (OpenEventLog, ReportEvent,
+ReadEventLog, ...).
+
+Logs are SQLite databases (WAL) in the session's state directory
+(``<state>/eventlog/<log>.log.db``, files 0600 in a 0700 directory), shared by
+every process of the session: a record whose ReportEvent returned survives
+the writer being killed. Only the local machine is served: another server
+name raises pywintypes.error RPC_S_SERVER_UNAVAILABLE (1722).
+NotifyChangeEventLog's event is set on every record any process writes.
+"""
+from pywin32_posix._errors import error  # noqa: F401
+from pywin32_posix import _w32
+from pywin32_posix._security import SID as _SID
+from pywin32_posix._time import Time as _Time
+
+_raw = _w32.win32evtlog
+
+from pywin32_posix._w32.win32evtlog import (  # noqa: F401,E402
+    BackupEventLog,
+    ClearEventLog,
+    CloseEventLog,
+    DeregisterEventSource,
+    GetNumberOfEventLogRecords,
+    GetOldestEventLogRecord,
+    NotifyChangeEventLog,
+    OpenBackupEventLog,
+    OpenEventLog,
+    RegisterEventSource,
+)
+
+EVENTLOG_SEQUENTIAL_READ = 0x0001
+EVENTLOG_SEEK_READ = 0x0002
+EVENTLOG_FORWARDS_READ = 0x0004
+EVENTLOG_BACKWARDS_READ = 0x0008
+
+EVENTLOG_SUCCESS = 0x0000
+EVENTLOG_ERROR_TYPE = 0x0001
+EVENTLOG_WARNING_TYPE = 0x0002
+EVENTLOG_INFORMATION_TYPE = 0x0004
+EVENTLOG_AUDIT_SUCCESS = 0x0008
+EVENTLOG_AUDIT_FAILURE = 0x0010
+
+EVENTLOG_START_PAIRED_EVENT = 0x0001
+EVENTLOG_END_PAIRED_EVENT = 0x0002
+EVENTLOG_END_ALL_PAIRED_EVENTS = 0x0004
+EVENTLOG_PAIRED_EVENT_ACTIVE = 0x0008
+EVENTLOG_PAIRED_EVENT_INACTIVE = 0x0010
+
+UNICODE = 1
+
+
+class PyEventLogRecord:
+    """One record, as ReadEventLog returns it (read-only attributes)."""
+
+    __slots__ = ("Reserved", "RecordNumber", "TimeGenerated", "TimeWritten", "EventID",
+                 "EventType", "EventCategory", "ReservedFlags", "ClosingRecordNumber",
+                 "SourceName", "StringInserts", "Sid", "Data", "ComputerName")
+
+    def __init__(self, raw):
+        (reserved, number, generated, written, event_id, event_type, category, flags,
+         closing, source, strings, sid, data, computer) = raw
+        s = object.__setattr__
+        s(self, "Reserved", reserved)
+        s(self, "RecordNumber", number)
+        s(self, "TimeGenerated", _Time(generated))
+        s(self, "TimeWritten", _Time(written))
+        # pywin32 gives the DWORD as a signed int: 0xC0000001 is -1073741823.
+        s(self, "EventID", event_id - (1 << 32) if event_id & 0x80000000 else event_id)
+        s(self, "EventType", event_type)
+        s(self, "EventCategory", category)
+        s(self, "ReservedFlags", flags)
+        s(self, "ClosingRecordNumber", closing)
+        s(self, "SourceName", source)
+        s(self, "StringInserts", strings)
+        s(self, "Sid", None if sid is None else _SID(sid))
+        s(self, "Data", data)
+        s(self, "ComputerName", computer)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"readonly attribute '{name}'")
+
+    def __repr__(self):
+        return (f"<PyEventLogRecord {self.RecordNumber} {self.SourceName!r} "
+                f"EventID={self.EventID} EventType={self.EventType}>")
+
+
+def ReadEventLog(Handle, Flags, Offset, Size=0x7FFFF, /):
+    """The next batch of records (about `Size` bytes worth, at least one);
+    [] at the end of the log."""
+    return [PyEventLogRecord(raw) for raw in _raw.ReadEventLog(Handle, Flags, Offset, Size)]
+
+
+def _dword(value, what):
+    if not isinstance(value, int):
+        raise TypeError(f"{what} must be an integer")
+    if not -(1 << 31) <= value < (1 << 32):
+        raise OverflowError(f"{what} must fit in a DWORD")
+    return value & 0xFFFFFFFF
+
+
+def _word(value, what):
+    if not isinstance(value, int):
+        raise TypeError(f"{what} must be an integer")
+    if not -(1 << 15) <= value < (1 << 16):
+        raise OverflowError(f"{what} must fit in a WORD")
+    return value & 0xFFFF
+
+
+def ReportEvent(EventLog, Type, Category, EventID, UserSid, Strings, RawData, /):
+    """Writes a record through a handle from RegisterEventSource. When this
+    returns, the record is in the log (it survives the process being killed)."""
+    sid = None
+    if UserSid is not None:
+        try:
+            if isinstance(UserSid, (int, str)):
+                raise TypeError  # bytes(int) would be a buffer of zeros
+            sid = bytes(UserSid)
+        except TypeError:
+            raise TypeError("UserSid must be a PySID or None") from None
+    strings = None
+    if Strings is not None:
+        if isinstance(Strings, (str, bytes)):
+            raise TypeError("Strings must be a sequence of strings")
+        strings = list(Strings)
+        for item in strings:
+            if not isinstance(item, str):
+                raise TypeError("Strings must be a sequence of strings")
+    data = None
+    if RawData is not None:
+        if isinstance(RawData, str):
+            raise TypeError("RawData must be bytes (a buffer), not str")
+        data = bytes(memoryview(RawData))
+    _raw.ReportEvent(EventLog, _word(Type, "Type"), _word(Category, "Category"),
+                     _dword(EventID, "EventID"), sid, strings, data)

@@ -1,0 +1,152 @@
+// win32evtlog's classic API; the logic is in src/w32/evtlog. The Python
+// module (python/win32/win32evtlog.py) turns the raw record tuples into
+// PyEventLogRecord objects and SIDs to and from bytes.
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "handle.h"
+#include "modules.h"
+#include "w32/evtlog/event_log.h"
+#include "w32/evtlog/source_registry.h"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+namespace ev = w32::evtlog;
+
+namespace bindings {
+
+namespace {
+
+using OptStr = std::optional<std::string>;
+using Bytes = std::vector<uint8_t>;
+
+std::optional<std::string_view> view(const OptStr& s) {
+    return s ? std::optional<std::string_view>(*s) : std::nullopt;
+}
+
+nb::bytes to_bytes(const Bytes& b) { return nb::bytes(reinterpret_cast<const char*>(b.data()), b.size()); }
+
+// (Reserved, RecordNumber, TimeGenerated, TimeWritten, EventID, EventType,
+//  EventCategory, ReservedFlags, ClosingRecordNumber, SourceName,
+//  StringInserts, Sid, Data, ComputerName)
+nb::tuple record_tuple(const ev::EventRecord& r) {
+    nb::object strings = nb::none();
+    if (r.strings) {
+        nb::list items;
+        for (const auto& s : *r.strings) items.append(nb::str(s.data(), s.size()));
+        strings = nb::tuple(items);
+    }
+    nb::object sid = r.sid ? nb::object(to_bytes(*r.sid)) : nb::none();
+    return nb::make_tuple(ev::kRecordSignature, r.record_number, r.time_generated, r.time_written,
+                          r.event_id, r.event_type, r.event_category, r.reserved_flags,
+                          r.closing_record_number, r.source_name, strings, sid, to_bytes(r.data),
+                          r.computer_name);
+}
+
+nb::list read_event_log(HandleArg h, uint32_t flags, uint32_t offset, uint32_t size) {
+    std::vector<ev::EventRecord> records;
+    {
+        nb::gil_scoped_release release;
+        records = ev::read_event_log(h.value, flags, offset, size);
+    }
+    nb::list out;
+    for (const auto& r : records) out.append(record_tuple(r));
+    return out;
+}
+
+Bytes from_bytes(const std::optional<nb::bytes>& b) {
+    if (!b) return {};
+    auto* p = static_cast<const uint8_t*>(b->data());
+    return Bytes(p, p + b->size());
+}
+
+uint32_t report_event(HandleArg h, uint16_t type, uint16_t category, uint32_t event_id,
+                      std::optional<nb::bytes> sid, std::optional<std::vector<std::string>> strings,
+                      std::optional<nb::bytes> data) {
+    ev::ReportArgs args{type, category, event_id, std::nullopt, std::move(strings), from_bytes(data)};
+    if (sid) args.sid = from_bytes(sid);
+    nb::gil_scoped_release release;
+    return ev::report_event(h.value, args);
+}
+
+void close_event_log(nb::handle h) {
+    if (nb::isinstance<PyHandle>(h)) {
+        auto& owned = nb::cast<PyHandle&>(h);
+        ev::check_reader_handle(owned.value, "CloseEventLog");
+        owned.close();
+    } else {
+        ev::close_event_log(nb::cast<HandleArg>(h).value);
+    }
+}
+
+void deregister_event_source(nb::handle h) {
+    if (nb::isinstance<PyHandle>(h)) {
+        auto& owned = nb::cast<PyHandle&>(h);
+        ev::check_source_handle(owned.value, "DeregisterEventSource");
+        owned.close();
+    } else {
+        ev::deregister_event_source(nb::cast<HandleArg>(h).value);
+    }
+}
+
+void add_source(const std::string& name, const std::string& log, const std::string& message_file,
+                const std::string& category_file, uint32_t category_count, uint32_t types) {
+    ev::add_source({name, log, message_file, category_file, category_count, types});
+}
+
+nb::object source_info(const std::string& name) {
+    auto info = ev::find_source(name);
+    if (!info) return nb::none();
+    return nb::make_tuple(info->name, info->log, info->message_file, info->category_file,
+                          info->category_count, info->types_supported);
+}
+
+}  // namespace
+
+void bind_win32evtlog(nb::module_ m) {
+    auto release = nb::call_guard<nb::gil_scoped_release>();
+    m.def("OpenEventLog", [](const OptStr& server, const std::string& log) {
+        return PyHandle(ev::open_event_log(view(server), log));
+    }, "serverName"_a.none(), "sourceName"_a, release,
+          "Opens a log for reading; an unknown log name opens Application, as on Windows.");
+    m.def("OpenBackupEventLog", [](const OptStr& server, const std::string& path) {
+        return PyHandle(ev::open_backup_event_log(view(server), path));
+    }, "serverName"_a.none(), "fileName"_a, release, "Opens a backup file made by BackupEventLog.");
+    m.def("RegisterEventSource", [](const OptStr& server, const std::string& source) {
+        return PyHandle(ev::register_event_source(view(server), source));
+    }, "serverName"_a.none(), "sourceName"_a, release,
+          "A handle for ReportEvent; unregistered sources write to Application.");
+    m.def("CloseEventLog", &close_event_log, "handle"_a.none(), "Closes a handle from OpenEventLog.");
+    m.def("DeregisterEventSource", &deregister_event_source, "handle"_a.none(),
+          "Closes a handle from RegisterEventSource.");
+    m.def("ReportEvent", &report_event, "EventLog"_a, "Type"_a, "Category"_a, "EventID"_a,
+          "UserSid"_a.none(), "Strings"_a.none(), "RawData"_a.none(),
+          "Writes a record (durable once this returns); returns its record number.");
+    m.def("ReadEventLog", &read_event_log, "Handle"_a, "Flags"_a, "Offset"_a, "Size"_a = 0x7FFFF,
+          "The next batch of records as tuples; [] at the end.");
+    m.def("GetNumberOfEventLogRecords", [](HandleArg h) { return ev::number_of_records(h.value); },
+          "handle"_a, release);
+    m.def("GetOldestEventLogRecord", [](HandleArg h) { return ev::oldest_record(h.value); },
+          "handle"_a, release);
+    m.def("ClearEventLog", [](HandleArg h, const OptStr& backup) { ev::clear_event_log(h.value, backup); },
+          "handle"_a, "eventLogName"_a.none(), release, "Clears the log, after backing it up when a file is named.");
+    m.def("BackupEventLog", [](HandleArg h, const std::string& path) { ev::backup_event_log(h.value, path); },
+          "handle"_a, "eventLogName"_a, release, "Writes a backup (the file must not exist).");
+    m.def("NotifyChangeEventLog", [](HandleArg h, HandleArg event) {
+        ev::notify_change_event_log(h.value, event.value);
+    }, "handle"_a, "handle1"_a, release, "Sets the event on every record any process writes to the log.");
+    // The source registry (win32evtlogutil's Add/RemoveSourceToRegistry).
+    m.def("_AddSource", &add_source, "name"_a, "log"_a, "message_file"_a, "category_file"_a,
+          "category_count"_a, "types"_a, release);
+    m.def("_RemoveSource", [](const std::string& name, const std::string& log) {
+        ev::remove_source(name, log);
+    }, "name"_a, "log"_a, release);
+    m.def("_SourceInfo", &source_info, "name"_a);
+}
+
+}  // namespace bindings
