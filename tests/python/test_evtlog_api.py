@@ -15,6 +15,7 @@ import pywintypes
 import win32event
 import win32evtlog as E
 import win32evtlogutil
+from evtlog_helpers import READ_BACK, READ_FWD, log, read_all  # noqa: F401 (log: fixture)
 
 ERROR_FILE_NOT_FOUND = 2
 ERROR_INVALID_HANDLE = 6
@@ -25,19 +26,6 @@ ERROR_INVALID_SID = 1337
 ERROR_EVENTLOG_FILE_CORRUPT = 1500
 RPC_S_SERVER_UNAVAILABLE = 1722
 
-READ_FWD = E.EVENTLOG_SEQUENTIAL_READ | E.EVENTLOG_FORWARDS_READ
-READ_BACK = E.EVENTLOG_SEQUENTIAL_READ | E.EVENTLOG_BACKWARDS_READ
-
-
-@pytest.fixture
-def log():
-    """(log name, source name): a fresh custom log with one source."""
-    tag = uuid.uuid4().hex[:10]
-    name, source = f"Log{tag}", f"Src{tag}"
-    win32evtlogutil.AddSourceToRegistry(source, eventLogType=name)
-    yield name, source
-    win32evtlogutil.RemoveSourceFromRegistry(source, name)
-
 
 def write(source, n, event_id=1000, **kw):
     h = E.RegisterEventSource(None, source)
@@ -47,15 +35,6 @@ def write(source, n, event_id=1000, **kw):
                           event_id + i, kw.get("sid"), kw.get("strings", [f"s{i}"]), kw.get("data"))
     finally:
         E.DeregisterEventSource(h)
-
-
-def read_all(handle, flags=READ_FWD):
-    out = []
-    while True:
-        batch = E.ReadEventLog(handle, flags, 0)
-        if not batch:
-            return out
-        out.extend(batch)
 
 
 def test_record_has_every_field(log):

@@ -14,34 +14,13 @@ import subprocess
 import sys
 import textwrap
 import time
-import uuid
-
-import pytest
 
 import win32event
 import win32evtlog as E
 import win32evtlogutil
+from evtlog_helpers import READ_BACK, READ_FWD, log, read_all  # noqa: F401 (log: fixture)
 
-READ_FWD = E.EVENTLOG_SEQUENTIAL_READ | E.EVENTLOG_FORWARDS_READ
 CHILD_TIMEOUT = 60
-
-
-@pytest.fixture
-def log():
-    tag = uuid.uuid4().hex[:10]
-    name, source = f"Proc{tag}", f"PSrc{tag}"
-    win32evtlogutil.AddSourceToRegistry(source, eventLogType=name)
-    yield name, source
-    win32evtlogutil.RemoveSourceFromRegistry(source, name)
-
-
-def read_all(handle, flags=READ_FWD):
-    out = []
-    while True:
-        batch = E.ReadEventLog(handle, flags, 0)
-        if not batch:
-            return out
-        out.extend(batch)
 
 
 def spawn(code, *args):

@@ -48,14 +48,6 @@ std::string host_name() {
     return buf;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
-
 std::shared_ptr<EventLogObject> get(Handle h, const char* function) {
     auto obj = std::dynamic_pointer_cast<EventLogObject>(HandleTable::instance().lookup(h, function).object);
     if (!obj) throw_win32(err::kInvalidHandle, function);
@@ -91,7 +83,7 @@ void check_local_server(const std::optional<std::string_view>& server, const cha
     if (!server) return;
     std::string_view name = *server;
     while (!name.empty() && name.front() == '\\') name.remove_prefix(1);
-    if (name.empty() || name == "." || iequals(name, "localhost") || iequals(name, host_name())) return;
+    if (name.empty() || name == "." || same_name(name, "localhost") || same_name(name, host_name())) return;
     throw_win32(kRpcServerUnavailable, function);
 }
 

@@ -17,14 +17,6 @@ namespace {
 
 constexpr std::array<std::string_view, 3> kBuiltinLogs = {"Application", "System", "Security"};
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
-
 std::string lower(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -43,6 +35,14 @@ std::unique_ptr<Database> open_registry(const char* function) {
 }
 
 }  // namespace
+
+bool same_name(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
 
 const std::string& eventlog_dir() {
     static const std::string dir = [] {
@@ -68,7 +68,7 @@ std::string log_notify_path(std::string_view log) {
 
 std::string resolve_log_name(std::string_view name) {
     for (auto builtin : kBuiltinLogs)
-        if (iequals(builtin, name)) return std::string(builtin);
+        if (same_name(builtin, name)) return std::string(builtin);
     if (valid_log_name(name)) {
         auto db = open_registry("OpenEventLog");
         Statement st(*db, "SELECT log FROM sources WHERE log = ? COLLATE NOCASE LIMIT 1;", "OpenEventLog");
@@ -83,10 +83,10 @@ void add_source(const SourceInfo& info) {
     if (info.name.empty() || info.name.size() > 256 || !valid_log_name(info.log))
         throw_win32(err::kInvalidName, fn);
     // Only root may make sources that write to the Security log.
-    if (iequals(info.log, "Security") && ::geteuid() != 0) throw_win32(err::kAccessDenied, fn);
+    if (same_name(info.log, "Security") && ::geteuid() != 0) throw_win32(err::kAccessDenied, fn);
     std::string log = info.log;
     for (auto builtin : kBuiltinLogs)
-        if (iequals(builtin, log)) log = builtin;
+        if (same_name(builtin, log)) log = builtin;
     auto db = open_registry(fn);
     Statement st(*db,
                  "INSERT OR REPLACE INTO sources(name, log, message_file, category_file,"

@@ -25,6 +25,9 @@ struct SourceInfo {
 // <state dir>/eventlog, created 0700.
 const std::string& eventlog_dir();
 
+// Log and source names compare case-insensitively (ASCII), as on Windows.
+bool same_name(std::string_view a, std::string_view b);
+
 // A log name we can keep in a file of its own: 1..128 bytes, no '/', '\\',
 // control characters, not "." or "..". Others are ERROR_INVALID_NAME.
 bool valid_log_name(std::string_view name);
