@@ -130,3 +130,11 @@ def FeedEventLogRecords(feeder, machineName=None, logName="Application", readFla
                 feeder(record)
     finally:
         win32evtlog.CloseEventLog(handle)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from pywin32_posix.evtlog_viewer import main
+
+    sys.exit(main())
