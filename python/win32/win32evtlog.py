@@ -49,32 +49,40 @@ EVENTLOG_PAIRED_EVENT_INACTIVE = 0x0010
 UNICODE = 1
 
 
-class PyEventLogRecord:
-    """One record, as ReadEventLog returns it (read-only attributes)."""
+def _field(index, doc, convert=None):
+    if convert is None:
+        return property(lambda self: self._raw[index], doc=doc)
+    return property(lambda self: convert(self._raw[index]), doc=doc)
 
-    __slots__ = ("Reserved", "RecordNumber", "TimeGenerated", "TimeWritten", "EventID",
-                 "EventType", "EventCategory", "ReservedFlags", "ClosingRecordNumber",
-                 "SourceName", "StringInserts", "Sid", "Data", "ComputerName")
+
+def _signed32(value):
+    # pywin32 gives EventID as a signed int: 0xC0000001 is -1073741823.
+    return value - (1 << 32) if value & 0x80000000 else value
+
+
+class PyEventLogRecord:
+    """One record, as ReadEventLog returns it (read-only attributes). It holds
+    the raw row; times and SIDs become objects when asked for."""
+
+    __slots__ = ("_raw",)
+
+    Reserved = _field(0, "The record signature, 0x654C664C ('LfLe').")
+    RecordNumber = _field(1, "The record's number in its log.")
+    TimeGenerated = _field(2, "When it was reported (pywintypes.Time).", _Time)
+    TimeWritten = _field(3, "When it was written (pywintypes.Time).", _Time)
+    EventID = _field(4, "The event identifier (signed, as pywin32 gives it).", _signed32)
+    EventType = _field(5, "EVENTLOG_ERROR_TYPE, ...")
+    EventCategory = _field(6, "The source-specific category.")
+    ReservedFlags = _field(7, "Always 0.")
+    ClosingRecordNumber = _field(8, "Always 0.")
+    SourceName = _field(9, "The source that reported it.")
+    StringInserts = _field(10, "A tuple of strings, or None.")
+    Sid = _field(11, "The user's PySID, or None.", lambda raw: None if raw is None else _SID(raw))
+    Data = _field(12, "The binary data (bytes).")
+    ComputerName = _field(13, "The computer that reported it.")
 
     def __init__(self, raw):
-        (reserved, number, generated, written, event_id, event_type, category, flags,
-         closing, source, strings, sid, data, computer) = raw
-        s = object.__setattr__
-        s(self, "Reserved", reserved)
-        s(self, "RecordNumber", number)
-        s(self, "TimeGenerated", _Time(generated))
-        s(self, "TimeWritten", _Time(written))
-        # pywin32 gives the DWORD as a signed int: 0xC0000001 is -1073741823.
-        s(self, "EventID", event_id - (1 << 32) if event_id & 0x80000000 else event_id)
-        s(self, "EventType", event_type)
-        s(self, "EventCategory", category)
-        s(self, "ReservedFlags", flags)
-        s(self, "ClosingRecordNumber", closing)
-        s(self, "SourceName", source)
-        s(self, "StringInserts", strings)
-        s(self, "Sid", None if sid is None else _SID(sid))
-        s(self, "Data", data)
-        s(self, "ComputerName", computer)
+        object.__setattr__(self, "_raw", raw)
 
     def __setattr__(self, name, value):
         raise AttributeError(f"readonly attribute '{name}'")

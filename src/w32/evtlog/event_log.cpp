@@ -42,10 +42,14 @@ public:
     std::unique_ptr<ChangeNotifier> notifier;
 };
 
-std::string host_name() {
-    char buf[256] = {};
-    if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
-    return buf;
+// Read once per process: the ComputerName of every record this process writes.
+const std::string& host_name() {
+    static const std::string name = [] {
+        char buf[256] = {};
+        if (::gethostname(buf, sizeof buf - 1) != 0) return std::string("localhost");
+        return std::string(buf);
+    }();
+    return name;
 }
 
 std::shared_ptr<EventLogObject> get(Handle h, const char* function) {

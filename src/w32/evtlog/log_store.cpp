@@ -157,11 +157,18 @@ void LogStore::check_ours(const char* function) {
 
 uint32_t LogStore::append(EventRecord& r) {
     const char* fn = "ReportEvent";
-    Statement st(*db_,
-                 "INSERT INTO records(time_generated, time_written, event_id, event_type, category,"
-                 " reserved_flags, closing_record, source, computer, sid, num_strings, strings, data)"
-                 " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING rec;",
-                 fn);
+    if (!insert_)
+        insert_ = std::make_unique<Statement>(
+            *db_,
+            "INSERT INTO records(time_generated, time_written, event_id, event_type, category,"
+            " reserved_flags, closing_record, source, computer, sid, num_strings, strings, data)"
+            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING rec;",
+            fn);
+    Statement& st = *insert_;
+    struct Reset {
+        Statement& st;
+        ~Reset() { st.reset(); }
+    } reset{st};
     st.bind(1, int64_t(r.time_generated));
     st.bind(2, int64_t(r.time_written));
     st.bind(3, int64_t(r.event_id));

@@ -69,6 +69,7 @@ private:
     void check_ours(const char* function);
 
     std::unique_ptr<Database> db_;
+    std::unique_ptr<Statement> insert_;  // prepared on first append, reused
 };
 
 }  // namespace w32::evtlog
