@@ -255,6 +255,7 @@ void ArenaTx::rollback() noexcept {
     }
     std::atomic_ref<uint32_t>(h.undo_count).store(0, std::memory_order_release);
     wakes_.clear();
+    pokes_.clear();
     committed_ = true;
 }
 
@@ -274,9 +275,21 @@ void ArenaTx::deliver_wakes() noexcept {
             sleepers_.push_back(word);
     }
     wakes_.clear();
+    for (uint32_t thread : pokes_) {
+        uint32_t* word = &layout().threads[thread].wake;
+        std::atomic_ref<uint32_t> wake(*word);
+        uint32_t old = wake.load(std::memory_order_acquire);
+        // A completed wait stays completed.
+        while ((old == kWakeArmed || old == kWakeSleeping) &&
+               !wake.compare_exchange_weak(old, kWakePoked, std::memory_order_acq_rel)) {
+        }
+        if (old == kWakeSleeping) sleepers_.push_back(word);
+    }
+    pokes_.clear();
 }
 
 void ArenaTx::wake_after_commit(uint32_t thread) { wakes_.push_back(thread); }
+void ArenaTx::poke_after_commit(uint32_t thread) { pokes_.push_back(thread); }
 
 // ---------------------------------------------------------------- names
 

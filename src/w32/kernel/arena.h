@@ -66,6 +66,9 @@ public:
 
     // Wakes `thread` (its wake word becomes kWakeDone) once the operation commits.
     void wake_after_commit(uint32_t thread);
+    // Makes a waiting `thread` re-examine its wait after the commit, without
+    // completing it (kWakePoked): what it sleeps on has changed.
+    void poke_after_commit(uint32_t thread);
 
     // Ends the operation early, keeping its changes (the destructor then
     // only unlocks). Used before blocking system calls.
@@ -78,6 +81,7 @@ private:
 
     Arena& arena_;
     std::vector<uint32_t> wakes_;      // threads whose wait this operation completed
+    std::vector<uint32_t> pokes_;      // threads to re-examine their wait
     std::vector<uint32_t*> sleepers_;  // their wake words that need a futex wake
     int uncaught_at_start_;
     bool committed_ = false;

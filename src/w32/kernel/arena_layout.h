@@ -28,6 +28,7 @@ inline constexpr uint32_t kNil = 0xffffffffu;
 // thread completing its wait sets it to done.
 inline constexpr uint32_t kWakeArmed = 0;
 inline constexpr uint32_t kWakeDone = 1;
+inline constexpr uint32_t kWakePoked = 2;  // not done: re-examine the wait (new owner, new due time)
 inline constexpr uint32_t kWakeSleeping = 3;
 // A sleeper re-reads its wake word at least this often (see ~ArenaTx).
 inline constexpr int64_t kMaxSleepSliceNs = 1'000'000'000;

@@ -261,7 +261,10 @@ void set_waitable_timer(Handle h, int64_t due_time, int32_t period_ms) {
     tx.set(o.b, flags);
     tx.set(o.c, due);
     tx.set(o.d, int64_t(period_ms) * 1'000'000);
-    if (refresh_timer(tx, o)) satisfy_waiters(tx, obj->index());
+    if (refresh_timer(tx, o))
+        satisfy_waiters(tx, obj->index());
+    else
+        poke_waiters(tx, obj->index());  // they sleep until the old due time
 }
 
 void cancel_waitable_timer(Handle h) {

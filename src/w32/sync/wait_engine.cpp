@@ -172,17 +172,19 @@ void sleep_on(ThreadRecord& me, SleepPlan& plan) {
     if (spin_ns > 0) {
         int64_t start = now_ns(CLOCK_MONOTONIC);
         for (int i = 1;; ++i) {
-            if (wake.load(std::memory_order_acquire) == kWakeDone) {
+            uint32_t w = wake.load(std::memory_order_acquire);
+            if (w == kWakeDone) {
                 t_spin_ns = std::min(kMaxSpinNs, spin_ns * 2);
                 return;
             }
+            if (w == kWakePoked) return;
             cpu_relax();
             if (i % 32 == 0 && now_ns(CLOCK_MONOTONIC) - start >= spin_ns) break;
         }
         t_spin_ns = spin_ns < kMinSpinNs ? 0 : spin_ns / 2;
     }
     uint32_t expected = kWakeArmed;
-    if (!wake.compare_exchange_strong(expected, kWakeSleeping) && expected == kWakeDone) return;
+    if (!wake.compare_exchange_strong(expected, kWakeSleeping)) return;  // done or poked meanwhile
     int64_t until = now_ns(CLOCK_MONOTONIC) + kMaxSleepSliceNs;
     if (plan.deadline >= 0 && plan.deadline < until) until = plan.deadline;
     timespec ts{time_t(until / 1'000'000'000), long(until % 1'000'000'000)};
@@ -303,6 +305,12 @@ void reap_thread(ArenaTx& tx, uint32_t thread) {
     release_record(tx, thread);
 }
 
+void poke_waiters(ArenaTx& tx, uint32_t object) {
+    Layout& l = tx.layout();
+    for (uint32_t id = l.objects[object].queue_head; id != kNil; id = entry_of(l, id).next)
+        tx.poke_after_commit(id / kMaxWaitObjects);
+}
+
 void satisfy_waiters(ArenaTx& tx, uint32_t object) {
     Layout& l = tx.layout();
     ObjectSlot& o = l.objects[object];
@@ -333,6 +341,9 @@ void satisfy_waiters(ArenaTx& tx, uint32_t object) {
         if (result >= 0) {
             finish_wait(tx, thread, result);
             id = o.queue_head;  // entries of that thread left the queue
+            // The next waiter in line watches the owner so that it notices
+            // the owner's death at once; the owner changed, so it re-plans.
+            if (Kind(o.kind) == Kind::Mutex && o.a != 0 && id != kNil) tx.poke_after_commit(id / kMaxWaitObjects);
         } else {
             id = next;
         }

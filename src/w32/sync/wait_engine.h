@@ -28,6 +28,8 @@ uint32_t current_thread_index();
 // With the arena lock held.
 bool thread_alive(arena::ArenaTx& tx, uint32_t thread);
 void reap_thread(arena::ArenaTx& tx, uint32_t thread);
+// Makes every thread queued on `object` re-examine its wait.
+void poke_waiters(arena::ArenaTx& tx, uint32_t object);
 // Hands `object` to as many queued waiters as it can now satisfy.
 void satisfy_waiters(arena::ArenaTx& tx, uint32_t object);
 
