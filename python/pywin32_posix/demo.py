@@ -192,6 +192,55 @@ def child_events(tag, rounds):
     say(f"{me}: answered {rounds} more pings, exiting")
 
 
+def section_mutex(rounds):
+    """A process dies holding a mutex: the next owner is told, as on Windows."""
+    win32event = _import_or_skip("win32event")
+    import win32api
+
+    name = f"pywin32-posix-demo.{os.getpid()}.mutex"
+    mutex = win32event.CreateMutex(None, False, name)
+    ready = win32event.CreateEvent(None, False, False, name + ".ready")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pywin32_posix.demo", "--child", "mutex", name],
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        _wait(win32event, ready, "the child to own the mutex")
+        process = win32api.OpenProcess(win32event.SYNCHRONIZE, False, child.pid)
+        r = win32event.WaitForSingleObject(mutex, 0)
+        say(f"parent: the child owns it; WaitForSingleObject(mutex, 0) -> {r} (WAIT_TIMEOUT)")
+        expect(r == win32event.WAIT_TIMEOUT, "took a mutex another process owns")
+        say(f"parent: kill -9 {child.pid} while it holds the mutex")
+        child.kill()
+        r = win32event.WaitForMultipleObjects([mutex, process], True, WAIT_MS)
+        say(f"parent: WaitForMultipleObjects([mutex, process], bWaitAll=True) -> {r:#x} "
+            "(WAIT_ABANDONED_0: the mutex is ours, and the process handle is signalled)")
+        expect(r == win32event.WAIT_ABANDONED_0, "the dead owner's mutex was not abandoned to us")
+        win32event.ReleaseMutex(mutex)
+        r = win32event.WaitForSingleObject(mutex, 0)
+        say(f"parent: released and taken again -> {r} (WAIT_OBJECT_0: a normal mutex again)")
+        expect(r == win32event.WAIT_OBJECT_0, "the mutex stayed abandoned")
+        win32event.ReleaseMutex(mutex)
+        process.Close()
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait()
+    mutex.Close()
+    ready.Close()
+
+
+def child_mutex(name):
+    import win32event
+
+    mutex = win32event.OpenMutex(win32event.SYNCHRONIZE, False, name)
+    _wait(win32event, mutex, "the mutex")
+    say(f"child {os.getpid()}: owns {name!r}, and now sleeps holding it")
+    ready = win32event.OpenEvent(win32event.EVENT_MODIFY_STATE, False, name + ".ready")
+    win32event.SetEvent(ready)
+    time.sleep(60)
+
+
 def _wait(win32event, handle, what):
     r = win32event.WaitForSingleObject(handle, WAIT_MS)
     if r != win32event.WAIT_OBJECT_0:
@@ -203,10 +252,12 @@ def _wait(win32event, handle, what):
 SECTIONS = [
     ("errors", "Errors: pywintypes.error across the API", section_errors),
     ("events", "Named events: two processes signal each other", section_events),
+    ("mutex", "A mutex whose owner process is killed is abandoned", section_mutex),
 ]
 
 CHILDREN = {
     "events": child_events,
+    "mutex": child_mutex,
 }
 
 
