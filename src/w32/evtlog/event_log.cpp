@@ -219,6 +219,16 @@ void backup_event_log(Handle h, const std::string& backup_path) {
     obj->store->backup_to(backup_path, fn);
 }
 
+void set_log_policy(std::string_view log, const LogPolicy& policy) {
+    std::string name = resolve_log_name(log);
+    LogStore::open_live(log_file_path(name), "SetLogPolicy")->set_policy(policy);
+}
+
+LogPolicy get_log_policy(std::string_view log) {
+    std::string name = resolve_log_name(log);
+    return LogStore::open_live(log_file_path(name), "GetLogPolicy")->policy();
+}
+
 void notify_change_event_log(Handle h, Handle event) {
     const char* fn = "NotifyChangeEventLog";
     auto obj = get_live_reader(h, fn);

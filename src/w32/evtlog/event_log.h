@@ -56,6 +56,12 @@ uint32_t number_of_records(Handle h);
 uint32_t oldest_record(Handle h);
 void clear_event_log(Handle h, const std::optional<std::string>& backup_path);
 void backup_event_log(Handle h, const std::string& backup_path);
+// A log's size limit and retention (OpenEventLog's name resolution: an
+// unknown name is the Application log). Windows keeps these as the MaxSize
+// and Retention registry values of the log.
+void set_log_policy(std::string_view log, const LogPolicy& policy);
+LogPolicy get_log_policy(std::string_view log);
+
 // Sets the event (a handle to an event) whenever any process writes a record
 // to the handle's log, until the log handle closes.
 void notify_change_event_log(Handle h, Handle event);

@@ -28,6 +28,9 @@ constexpr const char* kSchema =
     " source TEXT NOT NULL, computer TEXT NOT NULL, sid BLOB,"
     " num_strings INTEGER NOT NULL, strings BLOB NOT NULL, data BLOB NOT NULL);";
 
+constexpr const char* kSettingsSchema =
+    "CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+
 constexpr const char* kColumns =
     "rec, time_generated, time_written, event_id, event_type, category, reserved_flags,"
     " closing_record, source, computer, sid, num_strings, strings, data";
@@ -128,6 +131,9 @@ std::unique_ptr<LogStore> LogStore::open_live(const std::string& path, const cha
     db.exec_retrying("PRAGMA journal_mode=WAL;", function);
     db.exec("PRAGMA synchronous=NORMAL;", function);
     store->check_ours(function);
+    // Logs made before size limits existed get the settings table on first open.
+    if (db.query_int("SELECT count(*) FROM sqlite_master WHERE name = 'settings';", function) == 0)
+        db.exec_retrying(kSettingsSchema, function);
     return store;
 }
 
@@ -155,7 +161,79 @@ void LogStore::check_ours(const char* function) {
     }
 }
 
+// One transaction: the policy read, the room made and the insert, so that
+// concurrent writers never pass the limit together.
 uint32_t LogStore::append(EventRecord& r) {
+    const char* fn = "ReportEvent";
+    if (!begin_) {
+        begin_ = std::make_unique<Statement>(*db_, "BEGIN IMMEDIATE;", fn);
+        commit_ = std::make_unique<Statement>(*db_, "COMMIT;", fn);
+    }
+    begin_->reset();
+    begin_->step();
+    try {
+        LogPolicy p = policy();
+        if (p.max_bytes) make_room(p, r.time_written, record_wire_size(r));
+        uint32_t number = insert(r);
+        commit_->reset();
+        commit_->step();
+        return number;
+    } catch (...) {
+        sqlite3_exec(db_->raw(), "ROLLBACK;", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+LogPolicy LogStore::policy() {
+    if (!policy_)
+        policy_ = std::make_unique<Statement>(
+            *db_, "SELECT key, value FROM settings WHERE key IN ('max_bytes', 'retention');",
+            "ReportEvent");
+    LogPolicy p;
+    policy_->reset();
+    while (policy_->step()) {
+        if (policy_->column_text(0) == "max_bytes") p.max_bytes = uint64_t(policy_->column_int(1));
+        else p.retention = uint32_t(policy_->column_int(1));
+    }
+    policy_->reset();
+    return p;
+}
+
+void LogStore::set_policy(const LogPolicy& p) {
+    const char* fn = "SetLogPolicy";
+    if (p.max_bytes != 0 && p.max_bytes < kMinLogBytes) throw_win32(err::kInvalidParameter, fn);
+    Statement st(*db_,
+                 "INSERT OR REPLACE INTO settings(key, value) VALUES('max_bytes', ?1), ('retention', ?2);",
+                 fn);
+    st.bind(1, int64_t(p.max_bytes));
+    st.bind(2, int64_t(p.retention));
+    st.step();
+}
+
+// The log's size is its pages in use (free pages are reused first); the
+// oldest records go, 64 at a time, until the next record fits.
+void LogStore::make_room(const LogPolicy& p, uint32_t now, size_t needed) {
+    const char* fn = "ReportEvent";
+    constexpr uint32_t kLogFileFull = 1502;  // ERROR_LOG_FILE_FULL
+    int64_t page = db_->query_int("PRAGMA page_size;", fn);
+    auto used = [&] {
+        return (db_->query_int("PRAGMA page_count;", fn) - db_->query_int("PRAGMA freelist_count;", fn)) * page;
+    };
+    // Room for the record and the pages its insert may split.
+    while (uint64_t(used()) + needed + uint64_t(2 * page) > p.max_bytes) {
+        if (p.retention == kNeverOverwrite) throw_win32(kLogFileFull, fn);
+        Statement del(*db_,
+                      "DELETE FROM records WHERE rec IN (SELECT rec FROM records"
+                      " WHERE ?1 = 0 OR time_written <= ?2 ORDER BY rec LIMIT 64);",
+                      fn);
+        del.bind(1, int64_t(p.retention));
+        del.bind(2, int64_t(now) - int64_t(p.retention));
+        del.step();
+        if (sqlite3_changes(db_->raw()) == 0) throw_win32(kLogFileFull, fn);
+    }
+}
+
+uint32_t LogStore::insert(EventRecord& r) {
     const char* fn = "ReportEvent";
     if (!insert_)
         insert_ = std::make_unique<Statement>(

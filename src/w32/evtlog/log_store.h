@@ -39,6 +39,17 @@ size_t record_wire_size(const EventRecord& r);
 // The largest record ReportEvent accepts, and ReadEventLog's largest batch.
 inline constexpr size_t kMaxRecordBytes = 0x7FFFF;
 
+// A log's size limit and what happens when a record would pass it, as
+// Windows' MaxSize and Retention: retention 0 overwrites the oldest records
+// as needed, kNeverOverwrite refuses new records (ERROR_LOG_FILE_FULL), any
+// other value overwrites only records older than that many seconds.
+struct LogPolicy {
+    uint64_t max_bytes = 0;  // 0: no limit
+    uint32_t retention = 0;
+};
+inline constexpr uint32_t kNeverOverwrite = 0xFFFFFFFF;
+inline constexpr uint64_t kMinLogBytes = 0x10000;  // Windows' smallest MaxSize (64 KB)
+
 struct LogRange {
     uint32_t oldest = 0;  // 0 when empty
     uint32_t newest = 0;
@@ -53,8 +64,12 @@ public:
     // damaged) is ERROR_EVENTLOG_FILE_CORRUPT, a missing one ERROR_FILE_NOT_FOUND.
     static std::unique_ptr<LogStore> open_backup(const std::string& path, const char* function);
 
-    // Appends; fills in record_number and returns it.
+    // Appends; fills in record_number and returns it. Under a size limit,
+    // first makes room by the policy, in the same transaction.
     uint32_t append(EventRecord& r);
+    LogPolicy policy();
+    // ERROR_INVALID_PARAMETER for a limit under kMinLogBytes.
+    void set_policy(const LogPolicy& p);
     LogRange range();
     // Records from `start` on, in record order or reverse, until their wire
     // sizes pass `max_bytes` (always at least one when any is there).
@@ -67,9 +82,12 @@ public:
 private:
     explicit LogStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
     void check_ours(const char* function);
+    void make_room(const LogPolicy& p, uint32_t now, size_t needed);
+    uint32_t insert(EventRecord& r);
 
     std::unique_ptr<Database> db_;
-    std::unique_ptr<Statement> insert_;  // prepared on first append, reused
+    // Prepared on first append, reused.
+    std::unique_ptr<Statement> begin_, commit_, policy_, insert_;
 };
 
 }  // namespace w32::evtlog
