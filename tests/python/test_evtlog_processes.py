@@ -205,3 +205,33 @@ def test_eight_writers_two_readers(log):
     assert [r.RecordNumber for r in recs] == list(range(1, total + 1))
     assert sorted(r.StringInserts[0] for r in recs) == \
         sorted(f"{w}:{i}" for w in range(writers) for i in range(per_writer))
+
+
+def test_handles_used_in_a_forked_child(log, session_root):
+    """A child made by fork() writes and reads through the handles it
+    inherited (on connections of its own); the parent's go on working."""
+    name, source = log
+    writer = E.RegisterEventSource(None, source)
+    reader = E.OpenEventLog(None, name)
+    E.ReportEvent(writer, 4, 0, 1, None, ["parent before"], None)
+    assert len(E.ReadEventLog(reader, READ_FWD, 0)) == 1
+    pid = os.fork()
+    if pid == 0:  # the child: report through os._exit's status only
+        status = 1
+        try:
+            E.ReportEvent(writer, 4, 0, 2, None, ["child"], None)
+            got = E.ReadEventLog(reader, READ_FWD, 0)
+            status = 0 if [r.StringInserts for r in got] == [("child",)] else 2
+            E.CloseEventLog(reader)
+            E.DeregisterEventSource(writer)
+        finally:
+            os._exit(status)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    E.ReportEvent(writer, 4, 0, 3, None, ["parent after"], None)
+    got = E.ReadEventLog(reader, READ_FWD, 0)
+    assert [r.StringInserts[0] for r in got] == ["child", "parent after"]
+    db = os.path.join(session_root, "state", "eventlog", f"{name.lower()}.log.db")
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()

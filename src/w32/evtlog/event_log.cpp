@@ -29,13 +29,28 @@ public:
         : kind(kind), log(std::move(log)), store(std::move(store)) {}
     ~EventLogObject() override {
         for (uint64_t id : watches) remove_change_watch(id);
+        if (::getpid() != owner_pid) (void)store.release();  // the parent's connection
     }
     ObjectType type() const noexcept override { return ObjectType::Other; }
+
+    // The store, for this process: a SQLite connection must not be used (or
+    // closed) in a child made by fork(), so a child opens its own and
+    // abandons the one it inherited. Called under `mutex`.
+    LogStore& store_here(const char* function) {
+        if (::getpid() != owner_pid) {
+            (void)store.release();
+            store = kind == Kind::Backup ? LogStore::open_backup(log, function)
+                                         : LogStore::open_live(log_file_path(log), function);
+            owner_pid = ::getpid();
+        }
+        return *store;
+    }
 
     const Kind kind;
     const std::string log;
     std::mutex mutex;  // one call at a time per handle: the connection and the read position
     std::unique_ptr<LogStore> store;
+    pid_t owner_pid = ::getpid();
     std::optional<uint32_t> last_read;  // the last record a read returned
     std::vector<uint64_t> watches;
     std::string source_name;
@@ -158,7 +173,7 @@ uint32_t report_event(Handle h, const ReportArgs& args) {
     if (record_wire_size(r) > kMaxRecordBytes) throw_win32(err::kInvalidParameter, fn);
     r.time_generated = r.time_written = uint32_t(::time(nullptr));
     std::lock_guard lock(obj->mutex);
-    uint32_t number = obj->store->append(r);
+    uint32_t number = obj->store_here(fn).append(r);
     obj->notifier->record_written();
     return number;
 }
@@ -173,7 +188,7 @@ std::vector<EventRecord> read_event_log(Handle h, uint32_t flags, uint32_t offse
         throw_win32(err::kInvalidParameter, fn);
     if (max_bytes == 0 || max_bytes > kMaxRecordBytes) max_bytes = kMaxRecordBytes;
     std::lock_guard lock(obj->mutex);
-    LogRange range = obj->store->range();
+    LogRange range = obj->store_here(fn).range();
     uint32_t start;
     if (seek) {
         if (range.count() == 0 || offset < range.oldest || offset > range.newest)
@@ -186,29 +201,32 @@ std::vector<EventRecord> read_event_log(Handle h, uint32_t flags, uint32_t offse
         if (range.count() == 0) return {};
         start = forwards ? range.oldest : range.newest;
     }
-    auto records = obj->store->read(start, forwards, max_bytes);
+    auto records = obj->store_here(fn).read(start, forwards, max_bytes);
     if (!records.empty()) obj->last_read = records.back().record_number;
     return records;
 }
 
 uint32_t number_of_records(Handle h) {
-    auto obj = get_reader(h, "GetNumberOfEventLogRecords");
+    const char* fn = "GetNumberOfEventLogRecords";
+    auto obj = get_reader(h, fn);
     std::lock_guard lock(obj->mutex);
-    return obj->store->range().count();
+    return obj->store_here(fn).range().count();
 }
 
 uint32_t oldest_record(Handle h) {
-    auto obj = get_reader(h, "GetOldestEventLogRecord");
+    const char* fn = "GetOldestEventLogRecord";
+    auto obj = get_reader(h, fn);
     std::lock_guard lock(obj->mutex);
-    return obj->store->range().oldest;
+    return obj->store_here(fn).range().oldest;
 }
 
 void clear_event_log(Handle h, const std::optional<std::string>& backup_path) {
     const char* fn = "ClearEventLog";
     auto obj = get_live_reader(h, fn);
     std::lock_guard lock(obj->mutex);
-    if (backup_path) obj->store->backup_to(*backup_path, fn);
-    obj->store->clear();
+    LogStore& store = obj->store_here(fn);
+    if (backup_path) store.backup_to(*backup_path, fn);
+    store.clear();
     obj->last_read.reset();
 }
 
@@ -216,7 +234,7 @@ void backup_event_log(Handle h, const std::string& backup_path) {
     const char* fn = "BackupEventLog";
     auto obj = get_live_reader(h, fn);
     std::lock_guard lock(obj->mutex);
-    obj->store->backup_to(backup_path, fn);
+    obj->store_here(fn).backup_to(backup_path, fn);
 }
 
 void set_log_policy(std::string_view log, const LogPolicy& policy) {
