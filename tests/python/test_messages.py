@@ -21,12 +21,21 @@ import pywintypes
 import win32api
 import win32event as w
 import win32gui
+import w32util
+from w32util import (
+    CHILD_TIMEOUT,
+    ERROR_INVALID_PARAMETER,
+    ERROR_INVALID_THREAD_ID,
+    ERROR_NOT_ENOUGH_QUOTA,
+    LONG_MS,
+    SHORT_MS,
+    WAIT_TIMEOUT,
+    assert_winerror,
+    close_all,
+    events,
+    join_mp,
+)
 
-ERROR_INVALID_PARAMETER = 87
-ERROR_INVALID_THREAD_ID = 1444
-ERROR_NOT_ENOUGH_QUOTA = 1816
-
-WAIT_TIMEOUT = 258
 WM_QUIT = 0x0012
 WM_USER = 0x0400
 QS_ALLPOSTMESSAGE = 0x0100
@@ -34,18 +43,7 @@ PM_NOREMOVE = 0
 PM_REMOVE = 1
 MAX_POSTED = 10000  # posted messages a queue holds (Windows' default quota)
 
-LONG_MS = 15000
-SHORT_MS = 50
 JOIN_S = LONG_MS / 1000 + 15
-CHILD_TIMEOUT = 60
-
-
-def assert_winerror(excinfo, code, funcname=None):
-    err = excinfo.value
-    assert isinstance(err, pywintypes.error)
-    assert err.winerror == code, err.args
-    if funcname is not None:
-        assert err.funcname == funcname
 
 
 def drain():
@@ -88,44 +86,14 @@ def dispatch():
         win32gui.register_dispatcher(message, None)
 
 
-def events(n, manual=0, initial=0):
-    return [w.CreateEvent(None, manual, initial, None) for _ in range(n)]
-
-
-def close_all(handles):
-    for h in handles:
-        h.Close()
-
-
 def post_self(message, wparam=0, lparam=0):
     win32api.PostThreadMessage(win32api.GetCurrentThreadId(), message, wparam, lparam)
 
 
-class Worker:
-    """Runs fn in a thread; .join() returns its result or raises its error."""
+class Worker(w32util.Worker):
+    """Runs fn(*args) in a thread; .join() returns its result or raises its error."""
 
-    def __init__(self, fn, *args):
-        self.result = None
-        self.error = None
-        self.thread = threading.Thread(target=self._run, args=(fn, *args), daemon=True)
-        self.thread.start()
-
-    def _run(self, fn, *args):
-        try:
-            self.result = fn(*args)
-        except BaseException as e:  # noqa: BLE001
-            self.error = e
-
-    def still_running_after(self, seconds):
-        self.thread.join(seconds)
-        return self.thread.is_alive()
-
-    def join(self, timeout=JOIN_S):
-        self.thread.join(timeout)
-        assert not self.thread.is_alive(), "thread hung"
-        if self.error is not None:
-            raise self.error
-        return self.result
+    join_timeout = JOIN_S
 
 
 class QueueThread(Worker):
@@ -156,15 +124,6 @@ def post_when_queue_exists(tid, message, wparam=0, lparam=0, deadline_s=JOIN_S):
             if e.winerror != ERROR_INVALID_THREAD_ID or time.monotonic() > end:
                 raise
         time.sleep(0.005)
-
-
-def join_mp(proc, timeout=CHILD_TIMEOUT):
-    proc.join(timeout)
-    if proc.is_alive():
-        proc.kill()
-        proc.join(10)
-        pytest.fail("multiprocessing child hung")
-    return proc.exitcode
 
 
 # --- thread ids ----------------------------------------------------------------

@@ -11,11 +11,9 @@ one.
 """
 import multiprocessing
 import os
-import queue
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 
@@ -24,15 +22,23 @@ import pytest
 import pywintypes
 import win32api
 import win32event as w
-from pywin32_posix._w32 import _diagnostics
+from w32util import (
+    CHILD_TIMEOUT,
+    ERROR_ACCESS_DENIED,
+    ERROR_INVALID_HANDLE,
+    ERROR_INVALID_PARAMETER,
+    ERROR_NOT_SUPPORTED,
+    LONG_MS,
+    SHORT_MS,
+    WAIT_ABANDONED,
+    WAIT_TIMEOUT,
+    LineReader,
+    assert_winerror,
+    join_mp,
+    objects_in_use,
+    popen_py,
+)
 
-ERROR_ACCESS_DENIED = 5
-ERROR_INVALID_HANDLE = 6
-ERROR_NOT_SUPPORTED = 50
-ERROR_INVALID_PARAMETER = 87
-
-WAIT_TIMEOUT = 258
-WAIT_ABANDONED = 0x80
 SYNCHRONIZE = 0x00100000
 PROCESS_QUERY_INFORMATION = 0x0400
 PROCESS_ALL_ACCESS = 0x1F0FFF
@@ -40,66 +46,20 @@ EVENT_MODIFY_STATE = 0x0002
 DUPLICATE_CLOSE_SOURCE = 1
 DUPLICATE_SAME_ACCESS = 2
 
-LONG_MS = 15000
-SHORT_MS = 50
-CHILD_TIMEOUT = 60
-
 
 # --- helpers --------------------------------------------------------------------
 
 
-def popen_py(code, *args):
-    """A child python running `code`, with stdin/stdout pipes (text, line based)."""
-    return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
-        env=os.environ.copy(),
-        cwd=os.environ["PYWIN32_POSIX_ROOT"],  # not the repo: its python/ must not shadow the install
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        bufsize=1,
-    )
-
-
-def finish(proc, timeout=CHILD_TIMEOUT):
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        pytest.fail(f"child process hung\nstdout:\n{out}\nstderr:\n{err}")
-    return proc.returncode, out, err
-
-
-class Child:
+class Child(LineReader):
     """A child python process driven line by line over stdin/stdout."""
 
     def __init__(self, code, *args):
-        self.proc = popen_py(code, *args)
+        super().__init__(popen_py(code, *args, stdin=subprocess.PIPE, bufsize=1), timeout=CHILD_TIMEOUT)
         self.pid = self.proc.pid
-        self.q = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self):
-        for line in self.proc.stdout:
-            self.q.put(line.strip())
-        self.q.put(None)
 
     def send(self, *values):
         self.proc.stdin.write(" ".join(map(str, values)) + "\n")
         self.proc.stdin.flush()
-
-    def get(self, timeout=CHILD_TIMEOUT):
-        try:
-            line = self.q.get(timeout=timeout)
-        except queue.Empty:
-            self.proc.kill()
-            pytest.fail("child process did not report in time")
-        if line is None:
-            self.proc.wait(10)
-            pytest.fail(f"child ended early: {self.proc.stderr.read()}")
-        return line
 
     def finish(self, timeout=CHILD_TIMEOUT):
         """Closes stdin (the child's cue to end where it reads it), reaps it."""
@@ -129,27 +89,6 @@ SLEEPER = "import sys; sys.stdin.read()"
 # child inherits the write end of the sleeper's stdin, so closing it in the
 # parent alone would not end a SLEEPER.
 LINE_SLEEPER = "import sys; sys.stdin.readline()"
-
-
-def assert_winerror(excinfo, code, funcname=None):
-    err = excinfo.value
-    assert isinstance(err, pywintypes.error)
-    assert err.winerror == code, err.args
-    if funcname is not None:
-        assert err.funcname == funcname
-
-
-def join_mp(proc, timeout=CHILD_TIMEOUT):
-    proc.join(timeout)
-    if proc.is_alive():
-        proc.kill()
-        proc.join(10)
-        pytest.fail("multiprocessing child hung")
-    return proc.exitcode
-
-
-def objects_in_use():
-    return _diagnostics.arena_stats()[0]
 
 
 def settled_objects(timeout=10):

@@ -10,8 +10,6 @@ so a bug shows as a failure, never as a hang. No test asserts on elapsed time.
 """
 import multiprocessing
 import os
-import queue
-import subprocess
 import sys
 import textwrap
 import threading
@@ -22,72 +20,26 @@ import pytest
 import pywintypes
 import win32api
 import win32event as w
+from w32util import (
+    CHILD_TIMEOUT,
+    ERROR_ACCESS_DENIED,
+    ERROR_ALREADY_EXISTS,
+    ERROR_FILE_NOT_FOUND,
+    ERROR_INVALID_HANDLE,
+    ERROR_INVALID_NAME,
+    ERROR_PATH_NOT_FOUND,
+    LONG_MS,
+    MUTEX_ALL_ACCESS,
+    SEMAPHORE_ALL_ACCESS,
+    assert_winerror,
+    finish,
+    is_set,
+    join_mp,
+    namer,
+    popen_py,
+)
 
-ERROR_FILE_NOT_FOUND = 2
-ERROR_PATH_NOT_FOUND = 3
-ERROR_ACCESS_DENIED = 5
-ERROR_INVALID_HANDLE = 6
-ERROR_INVALID_PARAMETER = 87
-ERROR_INVALID_NAME = 123
-ERROR_ALREADY_EXISTS = 183
-
-SEMAPHORE_ALL_ACCESS = 0x001F0003
-MUTEX_ALL_ACCESS = 0x001F0001
-
-# Generous bound for "this should happen promptly" waits (ms / s).
-LONG_MS = 15000
-CHILD_TIMEOUT = 60
-
-
-def uname(tag):
-    """A name no other test (or earlier run) uses."""
-    return f"w32t-ev-{tag}-{uuid.uuid4().hex[:12]}"
-
-
-def popen_py(code, *args):
-    """Starts `python -c code args` in this run's session (inherits
-    PYWIN32_POSIX_ROOT through os.environ)."""
-    return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
-        env=os.environ.copy(),
-        cwd=os.environ["PYWIN32_POSIX_ROOT"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finish(proc, timeout=CHILD_TIMEOUT):
-    """communicate() with a timeout; kills the child (and fails) on a hang."""
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        pytest.fail(f"child process hung\nstdout:\n{out}\nstderr:\n{err}")
-    return proc.returncode, out, err
-
-
-def assert_winerror(excinfo, code, funcname=None):
-    err = excinfo.value
-    assert isinstance(err, pywintypes.error)
-    assert err.winerror == code, err.args
-    if funcname is not None:
-        assert err.funcname == funcname
-
-
-def is_set(h):
-    return w.WaitForSingleObject(h, 0) == w.WAIT_OBJECT_0
-
-
-def join_mp(proc, timeout=CHILD_TIMEOUT):
-    proc.join(timeout)
-    if proc.is_alive():
-        proc.kill()
-        proc.join(10)
-        pytest.fail("multiprocessing child hung")
-    return proc.exitcode
+uname = namer("ev")
 
 
 # --- basic state ------------------------------------------------------------

@@ -8,103 +8,35 @@ as a failure rather than a hang. No test asserts on elapsed time.
 """
 import multiprocessing
 import os
-import queue
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
-import uuid
 
 import pytest
 
 import pywintypes
 import win32api
 import win32event as w
+from w32util import (
+    ERROR_ALREADY_EXISTS,
+    ERROR_FILE_NOT_FOUND,
+    ERROR_INVALID_HANDLE,
+    ERROR_NOT_OWNER,
+    LONG_MS,
+    MUTEX_ALL_ACCESS,
+    assert_winerror,
+    finish,
+    in_thread,
+    join_mp,
+    namer,
+    popen_py,
+    read_line,
+)
 
-ERROR_FILE_NOT_FOUND = 2
-ERROR_INVALID_HANDLE = 6
-ERROR_ALREADY_EXISTS = 183
-ERROR_NOT_OWNER = 288
-
-MUTEX_ALL_ACCESS = 0x001F0001
 MUTEX_MODIFY_STATE = 0x0001
-LONG_MS = 15000
-CHILD_TIMEOUT = 60
 
-
-def uname(tag):
-    return f"w32t-mx-{tag}-{uuid.uuid4().hex[:12]}"
-
-
-def popen_py(code, *args):
-    return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
-        env=os.environ.copy(),
-        cwd=os.environ["PYWIN32_POSIX_ROOT"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finish(proc, timeout=CHILD_TIMEOUT):
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        pytest.fail(f"child process hung\nstdout:\n{out}\nstderr:\n{err}")
-    return proc.returncode, out, err
-
-
-def read_line(proc, timeout=30):
-    """One stdout line of `proc`, or a failure after `timeout` seconds."""
-    q = queue.Queue()
-    t = threading.Thread(target=lambda: q.put(proc.stdout.readline()), daemon=True)
-    t.start()
-    try:
-        return q.get(timeout=timeout).strip()
-    except queue.Empty:
-        proc.kill()
-        pytest.fail("child process did not report in time")
-
-
-def assert_winerror(excinfo, code, funcname=None):
-    err = excinfo.value
-    assert isinstance(err, pywintypes.error)
-    assert err.winerror == code, err.args
-    if funcname is not None:
-        assert err.funcname == funcname
-
-
-def join_mp(proc, timeout=CHILD_TIMEOUT):
-    proc.join(timeout)
-    if proc.is_alive():
-        proc.kill()
-        proc.join(10)
-        pytest.fail("multiprocessing child hung")
-    return proc.exitcode
-
-
-def in_thread(fn, timeout=LONG_MS / 1000 + 10):
-    """Runs fn() in another thread; returns its result or raises its error."""
-    box = {}
-
-    def run():
-        try:
-            box["value"] = fn()
-        except BaseException as e:  # noqa: BLE001
-            box["error"] = e
-
-    t = threading.Thread(target=run)
-    t.start()
-    t.join(timeout)
-    assert not t.is_alive(), "thread hung"
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+uname = namer("mx")
 
 
 # --- ownership and recursion ------------------------------------------------
@@ -315,15 +247,7 @@ OWNER_CHILD = """
 
 
 def popen_owner(name, mode):
-    p = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(OWNER_CHILD), name, mode],
-        env=os.environ.copy(),
-        cwd=os.environ["PYWIN32_POSIX_ROOT"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    p = popen_py(OWNER_CHILD, name, mode, stdin=subprocess.PIPE)
     assert read_line(p) == "0", "owner could not take the mutex"
     return p
 

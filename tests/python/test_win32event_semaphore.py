@@ -5,73 +5,35 @@ Every wait has a timeout and every child process a timeout. No test asserts
 on elapsed time.
 """
 import multiprocessing
-import os
-import subprocess
 import sys
 import textwrap
 import threading
-import uuid
 
 import pytest
 
 import pywintypes
 import win32api
 import win32event as w
+from w32util import (
+    CHILD_TIMEOUT,
+    ERROR_ACCESS_DENIED,
+    ERROR_ALREADY_EXISTS,
+    ERROR_FILE_NOT_FOUND,
+    ERROR_INVALID_HANDLE,
+    ERROR_INVALID_PARAMETER,
+    ERROR_TOO_MANY_POSTS,
+    LONG_MS,
+    SEMAPHORE_ALL_ACCESS,
+    assert_winerror,
+    finish,
+    join_mp,
+    namer,
+    popen_py,
+)
 
-ERROR_FILE_NOT_FOUND = 2
-ERROR_ACCESS_DENIED = 5
-ERROR_INVALID_HANDLE = 6
-ERROR_INVALID_PARAMETER = 87
-ERROR_ALREADY_EXISTS = 183
-ERROR_TOO_MANY_POSTS = 298
-
-SEMAPHORE_ALL_ACCESS = 0x001F0003
 SEMAPHORE_MODIFY_STATE = 0x0002
-LONG_MS = 15000
-CHILD_TIMEOUT = 60
 
-
-def uname(tag):
-    return f"w32t-sem-{tag}-{uuid.uuid4().hex[:12]}"
-
-
-def popen_py(code, *args):
-    return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
-        env=os.environ.copy(),
-        cwd=os.environ["PYWIN32_POSIX_ROOT"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finish(proc, timeout=CHILD_TIMEOUT):
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        pytest.fail(f"child process hung\nstdout:\n{out}\nstderr:\n{err}")
-    return proc.returncode, out, err
-
-
-def assert_winerror(excinfo, code, funcname=None):
-    err = excinfo.value
-    assert isinstance(err, pywintypes.error)
-    assert err.winerror == code, err.args
-    if funcname is not None:
-        assert err.funcname == funcname
-
-
-def join_mp(proc, timeout=CHILD_TIMEOUT):
-    proc.join(timeout)
-    if proc.is_alive():
-        proc.kill()
-        proc.join(10)
-        pytest.fail("multiprocessing child hung")
-    return proc.exitcode
+uname = namer("sem")
 
 
 def drain(sem):

@@ -24,7 +24,6 @@
 
 No test asserts on elapsed time.
 """
-import gc
 import mmap
 import multiprocessing
 import os
@@ -33,34 +32,32 @@ import signal
 import struct
 import subprocess
 import sys
-import textwrap
 import time
-import uuid
 
 import pytest
 
-import pywintypes
 import win32event as w
 from pywin32_posix._w32 import _diagnostics
+from w32util import (
+    ERROR_TOO_MANY_POSTS,
+    MUTEX_ALL_ACCESS,
+    SEMAPHORE_ALL_ACCESS,
+    WAIT_ABANDONED,
+    WAIT_TIMEOUT,
+    namer,
+    objects_in_use,
+    popen_py,
+)
 
 ITERATIONS = int(os.environ.get("W32_STRESS_ITERATIONS", "10000"))
 KILL_ITERATIONS = int(os.environ.get("W32_KILL_ITERATIONS", "200"))
 PROCESSES = 16
 
-MUTEX_ALL_ACCESS = 0x001F0001
-SEMAPHORE_ALL_ACCESS = 0x001F0003
-ERROR_TOO_MANY_POSTS = 298
-WAIT_ABANDONED = 0x80
-WAIT_TIMEOUT = 258
-
-
-def uname(tag):
-    return f"w32t-st-{tag}-{uuid.uuid4().hex[:12]}"
+uname = namer("st")
 
 
 def arena_objects():
-    gc.collect()  # handles held only by garbage would count too
-    return _diagnostics.arena_stats()[0]
+    return objects_in_use(collect=True)  # handles held only by garbage would count too
 
 
 def arena_threads():
@@ -125,18 +122,7 @@ def test_counter_exclusion(kind, launcher, tmp_path):
     deadline_s = 60 + ITERATIONS * PROCESSES / 1000  # generous; only against hangs
     try:
         if launcher == "subprocess":
-            procs = [
-                subprocess.Popen(
-                    [sys.executable, "-c", COUNTER_CHILD, kind, name, path, str(ITERATIONS)],
-                    env=os.environ.copy(),
-                    cwd=os.environ["PYWIN32_POSIX_ROOT"],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-                for _ in range(PROCESSES)
-            ]
+            procs = [popen_py(COUNTER_CHILD, kind, name, path, ITERATIONS) for _ in range(PROCESSES)]
             results = []
             deadline = time.monotonic() + deadline_s  # one deadline for all
             for p in procs:
@@ -189,16 +175,7 @@ def test_arena_objects_of_killed_processes_are_collected():
         time.sleep(60)
     """
     prefix = uname("leak")
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", textwrap.dedent(code), f"{prefix}{k}"],
-            env=os.environ.copy(),
-            cwd=os.environ["PYWIN32_POSIX_ROOT"],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for k in range(3)
-    ]
+    procs = [popen_py(code, f"{prefix}{k}", stdin=None, stderr=None) for k in range(3)]
     try:
         for p in procs:
             assert p.stdout.readline().strip() == "ready"
@@ -325,15 +302,7 @@ def test_random_sigkill_while_hammering():
     sem = w.CreateSemaphore(None, 1, 3, names["sem"])
     stop_all = w.CreateEvent(None, 1, 0, global_stop_name)
     survivors = [
-        subprocess.Popen(
-            [sys.executable, "-c", SURVIVOR, names["mutex"], names["event"], names["manual"], names["sem"], global_stop_name],
-            env=os.environ.copy(),
-            cwd=os.environ["PYWIN32_POSIX_ROOT"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        popen_py(SURVIVOR, names["mutex"], names["event"], names["manual"], names["sem"], global_stop_name)
         for _ in range(2)
     ]
     ctx = multiprocessing.get_context("fork")

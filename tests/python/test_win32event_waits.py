@@ -9,139 +9,44 @@ one.
 """
 import multiprocessing
 import os
-import queue
 import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
-import uuid
 
 import pytest
 
 import pywintypes
 import win32api
 import win32event as w
+from w32util import (
+    CHILD_TIMEOUT,
+    ERROR_ACCESS_DENIED,
+    ERROR_INVALID_HANDLE,
+    ERROR_INVALID_PARAMETER,
+    ERROR_NOT_OWNER,
+    ERROR_NOT_SUPPORTED,
+    ERROR_TOO_MANY_POSTS,
+    LONG_MS,
+    WAIT_TIMEOUT,
+    LineReader,
+    Worker,
+    assert_winerror,
+    close_all,
+    events,
+    finish,
+    is_set,
+    join_mp,
+    namer,
+    popen_py,
+)
 
-ERROR_ACCESS_DENIED = 5
-ERROR_INVALID_HANDLE = 6
-ERROR_NOT_SUPPORTED = 50
-ERROR_INVALID_PARAMETER = 87
-ERROR_NOT_OWNER = 288
-ERROR_TOO_MANY_POSTS = 298
-
-WAIT_TIMEOUT = 258
-SEMAPHORE_ALL_ACCESS = 0x001F0003
-MUTEX_ALL_ACCESS = 0x001F0001
-LONG_MS = 15000
-CHILD_TIMEOUT = 60
 # FILETIME counts 100 ns intervals from 1601-01-01.
 FILETIME_UNIX_EPOCH = 116444736000000000
 
-
-def uname(tag):
-    return f"w32t-wt-{tag}-{uuid.uuid4().hex[:12]}"
-
-
-def popen_py(code, *args, stdin=subprocess.DEVNULL):
-    return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
-        env=os.environ.copy(),
-        cwd=os.environ["PYWIN32_POSIX_ROOT"],
-        stdin=stdin,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finish(proc, timeout=CHILD_TIMEOUT):
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        pytest.fail(f"child process hung\nstdout:\n{out}\nstderr:\n{err}")
-    return proc.returncode, out, err
-
-
-class LineReader:
-    """Reads a child's stdout lines in a thread, so reads can time out."""
-
-    def __init__(self, proc):
-        self.proc = proc
-        self.q = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self):
-        for line in self.proc.stdout:
-            self.q.put(line.strip())
-        self.q.put(None)
-
-    def get(self, timeout=30):
-        try:
-            line = self.q.get(timeout=timeout)
-        except queue.Empty:
-            self.proc.kill()
-            pytest.fail("child process did not report in time")
-        if line is None:
-            err = self.proc.stderr.read()
-            pytest.fail(f"child ended early: {err}")
-        return line
-
-
-def assert_winerror(excinfo, code, funcname=None):
-    err = excinfo.value
-    assert isinstance(err, pywintypes.error)
-    assert err.winerror == code, err.args
-    if funcname is not None:
-        assert err.funcname == funcname
-
-
-def join_mp(proc, timeout=CHILD_TIMEOUT):
-    proc.join(timeout)
-    if proc.is_alive():
-        proc.kill()
-        proc.join(10)
-        pytest.fail("multiprocessing child hung")
-    return proc.exitcode
-
-
-def is_set(h):
-    return w.WaitForSingleObject(h, 0) == w.WAIT_OBJECT_0
-
-
-class Waiter:
-    """A thread running one wait; .result after .join()."""
-
-    def __init__(self, fn):
-        self.result = None
-        self.error = None
-        self.thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
-        self.thread.start()
-
-    def _run(self, fn):
-        try:
-            self.result = fn()
-        except BaseException as e:  # noqa: BLE001
-            self.error = e
-
-    def join(self, timeout=LONG_MS / 1000 + 10):
-        self.thread.join(timeout)
-        assert not self.thread.is_alive(), "waiting thread hung"
-        if self.error is not None:
-            raise self.error
-        return self.result
-
-
-def events(n, manual=0, initial=0):
-    return [w.CreateEvent(None, manual, initial, None) for _ in range(n)]
-
-
-def close_all(handles):
-    for h in handles:
-        h.Close()
+uname = namer("wt")
 
 
 # --- constants --------------------------------------------------------------
@@ -287,7 +192,7 @@ def test_wait_all_acquires_all_at_once():
 def test_wait_all_does_not_consume_while_incomplete_thread():
     e1, e2 = events(2)  # auto-reset
     w.SetEvent(e1)
-    waiter = Waiter(lambda: w.WaitForMultipleObjects([e1, e2], True, LONG_MS))
+    waiter = Worker(lambda: w.WaitForMultipleObjects([e1, e2], True, LONG_MS))
     try:
         # Whether or not the waiter is queued yet, e1 must still be there.
         time.sleep(0.2)
@@ -314,9 +219,9 @@ def test_wait_all_signalled_event_goes_to_single_waiter_first_queued():
     e1, e2 = events(2)
     ready = w.CreateEvent(None, 0, 0, None)
     try:
-        all_waiter = Waiter(lambda: w.WaitForMultipleObjects([e1, e2], True, LONG_MS))
+        all_waiter = Worker(lambda: w.WaitForMultipleObjects([e1, e2], True, LONG_MS))
         time.sleep(0.2)
-        single = Waiter(lambda: w.SignalObjectAndWait(ready, e1, LONG_MS, False))
+        single = Worker(lambda: w.SignalObjectAndWait(ready, e1, LONG_MS, False))
         assert w.WaitForSingleObject(ready, LONG_MS) == w.WAIT_OBJECT_0
         w.SetEvent(e1)
         assert single.join() == w.WAIT_OBJECT_0
@@ -505,7 +410,7 @@ def test_infinite_spellings(infinite):
         w.SetEvent(e)
         assert w.WaitForMultipleObjects([e], False, infinite) == w.WAIT_OBJECT_0
         # Woken later by another thread.
-        waiter = Waiter(lambda: w.WaitForSingleObject(e, infinite))
+        waiter = Worker(lambda: w.WaitForSingleObject(e, infinite))
         time.sleep(0.05)
         w.SetEvent(e)
         assert waiter.join() == w.WAIT_OBJECT_0
@@ -619,7 +524,7 @@ def test_signal_object_and_wait_mutex_and_semaphore():
     try:
         assert w.SignalObjectAndWait(m, e, 0) == w.WAIT_OBJECT_0
         # Released: another thread can take it.
-        assert Waiter(lambda: (w.WaitForSingleObject(m, 0), w.ReleaseMutex(m))[0]).join() == 0
+        assert Worker(lambda: (w.WaitForSingleObject(m, 0), w.ReleaseMutex(m))[0]).join() == 0
         with pytest.raises(pywintypes.error) as exc:
             w.SignalObjectAndWait(m, e, 0)  # not the owner any more
         assert_winerror(exc, ERROR_NOT_OWNER, "SignalObjectAndWait")
@@ -641,7 +546,7 @@ def test_signal_object_and_wait_recursive_mutex_keeps_ownership():
     try:
         assert w.WaitForSingleObject(m, 0) == 0  # owned twice
         assert w.SignalObjectAndWait(m, e, 0) == 0  # released once
-        assert Waiter(lambda: w.WaitForSingleObject(m, 0)).join() == WAIT_TIMEOUT
+        assert Worker(lambda: w.WaitForSingleObject(m, 0)).join() == WAIT_TIMEOUT
         w.ReleaseMutex(m)
     finally:
         close_all([m, e])
@@ -794,7 +699,7 @@ def test_periodic_timer():
 def test_manual_reset_timer_stays_signalled_and_releases_everyone():
     t = w.CreateWaitableTimer(None, 1, None)
     with t:
-        waiters = [Waiter(lambda: w.WaitForSingleObject(t, LONG_MS)) for _ in range(3)]
+        waiters = [Worker(lambda: w.WaitForSingleObject(t, LONG_MS)) for _ in range(3)]
         w.SetWaitableTimer(t, rel(50), 0, None, None, 0)
         assert [x.join() for x in waiters] == [w.WAIT_OBJECT_0] * 3
         for _ in range(3):
@@ -842,7 +747,7 @@ def test_cancel_while_a_thread_waits():
     t = w.CreateWaitableTimer(None, 0, None)
     with t:
         w.SetWaitableTimer(t, rel(200), 0, None, None, 0)
-        waiter = Waiter(lambda: w.WaitForSingleObject(t, 600))
+        waiter = Worker(lambda: w.WaitForSingleObject(t, 600))
         w.CancelWaitableTimer(t)
         assert waiter.join() == WAIT_TIMEOUT
 
@@ -853,7 +758,7 @@ def test_timer_armed_while_a_thread_is_already_waiting():
     t = w.CreateWaitableTimer(None, 0, None)
     late = w.CreateEvent(None, 0, 0, None)
     with t, late:
-        waiter = Waiter(lambda: w.WaitForMultipleObjects([t, late], False, LONG_MS))
+        waiter = Worker(lambda: w.WaitForMultipleObjects([t, late], False, LONG_MS))
         time.sleep(0.2)  # let it block
         w.SetWaitableTimer(t, rel(50), 0, None, None, 0)
         # Ten times the due time later, something else is signalled. (Half a
@@ -869,7 +774,7 @@ def test_timer_rearmed_earlier_while_a_thread_is_already_waiting():
     late = w.CreateEvent(None, 0, 0, None)
     with t, late:
         w.SetWaitableTimer(t, rel(60_000), 0, None, None, 0)
-        waiter = Waiter(lambda: w.WaitForMultipleObjects([t, late], False, LONG_MS))
+        waiter = Worker(lambda: w.WaitForMultipleObjects([t, late], False, LONG_MS))
         time.sleep(0.2)
         w.SetWaitableTimer(t, rel(50), 0, None, None, 0)
         time.sleep(0.5)
@@ -976,7 +881,7 @@ def test_wait_releases_the_gil(how):
         w.ReleaseMutex(m)
         return r
 
-    waiter = Waiter(wait)
+    waiter = Worker(wait)
     assert started.wait(10)
     # Python work in this thread while the other one waits. If the wait
     # held the GIL, this loop could not run until the wait timed out, and
@@ -999,7 +904,7 @@ def test_wait_releases_the_gil(how):
 
 def test_many_threads_waiting_while_python_runs():
     e = w.CreateEvent(None, 1, 0, None)
-    waiters = [Waiter(lambda: w.WaitForSingleObject(e, LONG_MS)) for _ in range(8)]
+    waiters = [Worker(lambda: w.WaitForSingleObject(e, LONG_MS)) for _ in range(8)]
     counter = 0
     for _ in range(200):
         counter += 1
