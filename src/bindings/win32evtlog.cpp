@@ -2,7 +2,7 @@
 // module (python/win32/win32evtlog.py) turns the raw record tuples into
 // PyEventLogRecord objects and SIDs to and from bytes.
 #include <nanobind/stl/optional.h>
-#include <nanobind/stl/pair.h>
+#include <nanobind/stl/tuple.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
@@ -149,12 +149,12 @@ void bind_win32evtlog(nb::module_ m) {
     }, "name"_a, "log"_a, release);
     m.def("_SourceInfo", &source_info, "name"_a);
     // Size limit and retention (pywin32_posix.evtlog_policy).
-    m.def("_SetLogPolicy", [](const std::string& log, uint64_t max_bytes, uint32_t retention) {
-        ev::set_log_policy(log, {max_bytes, retention});
-    }, "log"_a, "max_bytes"_a, "retention"_a, release);
+    m.def("_SetLogPolicy", [](const std::string& log, uint64_t max_bytes, uint32_t retention, bool forward) {
+        ev::set_log_policy(log, {max_bytes, retention, forward});
+    }, "log"_a, "max_bytes"_a, "retention"_a, "forward"_a, release);
     m.def("_GetLogPolicy", [](const std::string& log) {
         auto p = ev::get_log_policy(log);
-        return std::make_pair(p.max_bytes, p.retention);
+        return std::make_tuple(p.max_bytes, p.retention, p.forward);
     }, "log"_a, release);
 }
 

@@ -27,13 +27,13 @@ def used_bytes(session_root, name):
 
 
 def test_default_is_no_limit(log):
-    assert P.get_log_policy(log[0]) == (0, 0)
+    assert P.get_log_policy(log[0]) == {"max_size": 0, "retention": 0, "forward": False}
 
 
 def test_overwrite_as_needed_keeps_the_newest(log, session_root):
     name, source = log
     P.set_log_policy(name, max_size=0x10000, retention=P.OVERWRITE_AS_NEEDED)
-    assert P.get_log_policy(name) == (0x10000, 0)
+    assert P.get_log_policy(name) == {"max_size": 0x10000, "retention": 0, "forward": False}
     h = E.RegisterEventSource(None, source)
     for i in range(1500):
         E.ReportEvent(h, 4, 0, i, None, ["x" * 200], None)

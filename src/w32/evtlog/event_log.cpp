@@ -11,6 +11,7 @@
 #include "w32/error/win32_error.h"
 #include "w32/evtlog/change_notify.h"
 #include "w32/evtlog/source_registry.h"
+#include "w32/evtlog/syslog_forward.h"
 #include "w32/sync/sync_objects.h"
 
 namespace w32::evtlog {
@@ -173,8 +174,10 @@ uint32_t report_event(Handle h, const ReportArgs& args) {
     if (record_wire_size(r) > kMaxRecordBytes) throw_win32(err::kInvalidParameter, fn);
     r.time_generated = r.time_written = uint32_t(::time(nullptr));
     std::lock_guard lock(obj->mutex);
-    uint32_t number = obj->store_here(fn).append(r);
+    LogPolicy policy;
+    uint32_t number = obj->store_here(fn).append(r, &policy);
     obj->notifier->record_written();
+    if (policy.forward) forward_record(obj->log, r);
     return number;
 }
 

@@ -163,7 +163,7 @@ void LogStore::check_ours(const char* function) {
 
 // One transaction: the policy read, the room made and the insert, so that
 // concurrent writers never pass the limit together.
-uint32_t LogStore::append(EventRecord& r) {
+uint32_t LogStore::append(EventRecord& r, LogPolicy* used) {
     const char* fn = "ReportEvent";
     if (!begin_) {
         begin_ = std::make_unique<Statement>(*db_, "BEGIN IMMEDIATE;", fn);
@@ -177,6 +177,7 @@ uint32_t LogStore::append(EventRecord& r) {
         uint32_t number = insert(r);
         commit_->reset();
         commit_->step();
+        if (used) *used = p;
         return number;
     } catch (...) {
         sqlite3_exec(db_->raw(), "ROLLBACK;", nullptr, nullptr, nullptr);
@@ -187,13 +188,15 @@ uint32_t LogStore::append(EventRecord& r) {
 LogPolicy LogStore::policy() {
     if (!policy_)
         policy_ = std::make_unique<Statement>(
-            *db_, "SELECT key, value FROM settings WHERE key IN ('max_bytes', 'retention');",
+            *db_, "SELECT key, value FROM settings WHERE key IN ('max_bytes', 'retention', 'forward');",
             "ReportEvent");
     LogPolicy p;
     policy_->reset();
     while (policy_->step()) {
-        if (policy_->column_text(0) == "max_bytes") p.max_bytes = uint64_t(policy_->column_int(1));
-        else p.retention = uint32_t(policy_->column_int(1));
+        std::string key = policy_->column_text(0);
+        if (key == "max_bytes") p.max_bytes = uint64_t(policy_->column_int(1));
+        else if (key == "retention") p.retention = uint32_t(policy_->column_int(1));
+        else p.forward = policy_->column_int(1) != 0;
     }
     policy_->reset();
     return p;
@@ -203,10 +206,12 @@ void LogStore::set_policy(const LogPolicy& p) {
     const char* fn = "SetLogPolicy";
     if (p.max_bytes != 0 && p.max_bytes < kMinLogBytes) throw_win32(err::kInvalidParameter, fn);
     Statement st(*db_,
-                 "INSERT OR REPLACE INTO settings(key, value) VALUES('max_bytes', ?1), ('retention', ?2);",
+                 "INSERT OR REPLACE INTO settings(key, value)"
+                 " VALUES('max_bytes', ?1), ('retention', ?2), ('forward', ?3);",
                  fn);
     st.bind(1, int64_t(p.max_bytes));
     st.bind(2, int64_t(p.retention));
+    st.bind(3, int64_t(p.forward));
     st.step();
 }
 

@@ -46,6 +46,7 @@ inline constexpr size_t kMaxRecordBytes = 0x7FFFF;
 struct LogPolicy {
     uint64_t max_bytes = 0;  // 0: no limit
     uint32_t retention = 0;
+    bool forward = false;  // also send each record to journald / syslog
 };
 inline constexpr uint32_t kNeverOverwrite = 0xFFFFFFFF;
 inline constexpr uint64_t kMinLogBytes = 0x10000;  // Windows' smallest MaxSize (64 KB)
@@ -66,7 +67,8 @@ public:
 
     // Appends; fills in record_number and returns it. Under a size limit,
     // first makes room by the policy, in the same transaction.
-    uint32_t append(EventRecord& r);
+    // `used`, when given, receives the policy the append ran under.
+    uint32_t append(EventRecord& r, LogPolicy* used = nullptr);
     LogPolicy policy();
     // ERROR_INVALID_PARAMETER for a limit under kMinLogBytes.
     void set_policy(const LogPolicy& p);
