@@ -191,8 +191,14 @@ def test_bad_report_arguments(log):
     with pytest.raises(pywintypes.error) as exc:
         E.ReportEvent(h, 4, 0, 1, None, None, b"\0" * 0x80000)  # larger than a record may be
     assert exc.value.winerror == ERROR_INVALID_PARAMETER
+    for too_many in (["x" * 31840], ["é" * 31840], [""] * 65536):
+        with pytest.raises(pywintypes.error) as exc:
+            E.ReportEvent(h, 4, 0, 1, None, too_many, None)
+        assert exc.value.winerror == ERROR_INVALID_PARAMETER
     reader = E.OpenEventLog(None, log[0])
     assert E.GetNumberOfEventLogRecords(reader) == 0
+    E.ReportEvent(h, 4, 0, 1, None, ["é" * 31839], None)  # the longest insert there is
+    assert E.ReadEventLog(reader, READ_FWD, 0)[0].StringInserts == ("é" * 31839,)
 
 
 def test_clear_keeps_numbering_and_backs_up(log, tmp_path):

@@ -162,8 +162,11 @@ uint32_t report_event(Handle h, const ReportArgs& args) {
     }
     if (args.strings) {
         if (args.strings->size() > 0xFFFF) throw_win32(err::kInvalidParameter, fn);
-        for (const auto& s : *args.strings)
-            if (s.size() > kMaxInsertChars * 4) throw_win32(err::kInvalidParameter, fn);
+        for (const auto& s : *args.strings) {
+            size_t chars = 0;  // characters, not UTF-8 bytes
+            for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+            if (chars > kMaxInsertChars) throw_win32(err::kInvalidParameter, fn);
+        }
         if (!args.strings->empty()) r.strings = args.strings;
     }
     r.data = args.data;
