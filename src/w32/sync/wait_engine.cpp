@@ -247,15 +247,10 @@ uint32_t take_result(ThreadRecord& me) {
 
 }  // namespace
 
-uint32_t current_thread_index() {
-    if (t_slot.index != kNil) return t_slot.index;
-    // The forking thread's record belongs to the parent; the child's copy
-    // of that thread gets a record of its own on first use.
-    static const bool fork_handler = [] {
-        return pthread_atfork(nullptr, nullptr, [] { t_slot.index = kNil; }) == 0;
-    }();
-    (void)fork_handler;
-    ArenaTx tx;
+namespace {
+
+// Claims a free thread record for the calling thread, or returns kNil.
+uint32_t claim_free_record(ArenaTx& tx) {
     Layout& l = tx.layout();
     for (uint32_t i = 0; i < kMaxThreads; ++i) {
         ThreadRecord& r = l.threads[i];
@@ -276,10 +271,33 @@ uint32_t current_thread_index() {
         tx.set(r.wait_count, 0u);
         tx.set(r.wait_all, 0u);
         tx.set(l.header.threads_in_use, l.header.threads_in_use + 1);
-        t_slot.index = i;
         return i;
     }
-    throw_win32(err::kNoSystemResources, "CreateThreadRecord");
+    return kNil;
+}
+
+}  // namespace
+
+uint32_t current_thread_index() {
+    if (t_slot.index != kNil) return t_slot.index;
+    // The forking thread's record belongs to the parent; the child's copy
+    // of that thread gets a record of its own on first use.
+    static const bool fork_handler = [] {
+        return pthread_atfork(nullptr, nullptr, [] { t_slot.index = kNil; }) == 0;
+    }();
+    (void)fork_handler;
+    ArenaTx tx;
+    uint32_t index = claim_free_record(tx);
+    if (index == kNil) {
+        // Records of threads killed outside any wait are found dead only
+        // when met: when none is free, look for them all.
+        for (uint32_t i = 0; i < kMaxThreads; ++i)
+            if (tx.layout().threads[i].in_use && !thread_alive(tx, i)) reap_thread(tx, i);
+        index = claim_free_record(tx);
+    }
+    if (index == kNil) throw_win32(err::kNoSystemResources, "CreateThreadRecord");
+    t_slot.index = index;
+    return index;
 }
 
 bool thread_alive(ArenaTx& tx, uint32_t thread) {
