@@ -75,13 +75,20 @@ uint32_t report_event(HandleArg h, uint16_t type, uint16_t category, uint32_t ev
     return ev::report_event(h.value, args);
 }
 
+w32::Handle handle_value(nb::handle h, const char* function) {
+    HandleArg arg;
+    if (!nb::try_cast<HandleArg>(h, arg))
+        throw nb::type_error((std::string(function) + ": the handle must be a PyHANDLE or an int").c_str());
+    return arg.value;
+}
+
 void close_event_log(nb::handle h) {
     if (nb::isinstance<PyHandle>(h)) {
         auto& owned = nb::cast<PyHandle&>(h);
         ev::check_reader_handle(owned.value, "CloseEventLog");
         owned.close();
     } else {
-        ev::close_event_log(nb::cast<HandleArg>(h).value);
+        ev::close_event_log(handle_value(h, "CloseEventLog"));
     }
 }
 
@@ -91,7 +98,7 @@ void deregister_event_source(nb::handle h) {
         ev::check_source_handle(owned.value, "DeregisterEventSource");
         owned.close();
     } else {
-        ev::deregister_event_source(nb::cast<HandleArg>(h).value);
+        ev::deregister_event_source(handle_value(h, "DeregisterEventSource"));
     }
 }
 

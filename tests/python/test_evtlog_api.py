@@ -166,6 +166,9 @@ def test_handles_of_the_wrong_kind(log):
         with pytest.raises(pywintypes.error) as exc:
             call()
         assert exc.value.winerror == ERROR_INVALID_HANDLE
+    for close in (E.CloseEventLog, E.DeregisterEventSource):
+        with pytest.raises(TypeError):
+            close("not a handle")
     E.CloseEventLog(reader)
     E.DeregisterEventSource(writer)
     with pytest.raises(pywintypes.error) as exc:
