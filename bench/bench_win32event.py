@@ -35,10 +35,6 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 FUTEX_SOURCE = os.path.join(HERE, "futex_pingpong.cpp")
 
-# The waiter's spin before it sleeps in the library (kSpinIterations in
-# src/w32/sync/wait_engine.cpp); the "C++ futex + spin" line uses the same.
-LIBRARY_SPIN = 4000
-
 # Targets from the issue.
 TARGET_FLOOR_RATIO = 1.5   # ours / C++ floor, at most
 TARGET_MP_RATIO = 4.0      # multiprocessing.Event / ours, at least
@@ -52,7 +48,13 @@ INFINITE = 0xFFFFFFFF
 # REPEATS * ROUNDS iterations of: wait for ping, send pong; then one last
 # wait for ping, so that the parent reads the child's counters while it lives.
 
-def _child_win32event(ping_name, pong_name, total):
+def _pin(cpu):
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})
+
+
+def _child_win32event(ping_name, pong_name, total, cpu=None):
+    _pin(cpu)
     import win32event
     ping = win32event.OpenEvent(EVENT_ALL_ACCESS, False, ping_name)
     pong = win32event.OpenEvent(EVENT_ALL_ACCESS, False, pong_name)
@@ -63,7 +65,8 @@ def _child_win32event(ping_name, pong_name, total):
     wait(ping, INFINITE)  # stay alive until the parent has read our counters
 
 
-def _child_mp_event(ping, pong, total):
+def _child_mp_event(ping, pong, total, cpu=None):
+    _pin(cpu)
     for _ in range(total):
         ping.wait()
         ping.clear()
@@ -71,7 +74,8 @@ def _child_mp_event(ping, pong, total):
     ping.wait()
 
 
-def _child_posix_ipc(ping_name, pong_name, total):
+def _child_posix_ipc(ping_name, pong_name, total, cpu=None):
+    _pin(cpu)
     import posix_ipc
     ping = posix_ipc.Semaphore(ping_name)
     pong = posix_ipc.Semaphore(pong_name)
@@ -204,12 +208,12 @@ def finish_child(p, label):
         raise RuntimeError(f"{label}: child exited with {p.exitcode}")
 
 
-def pingpong_win32event(ctx, rounds, repeats, warmup):
+def pingpong_win32event(ctx, rounds, repeats, warmup, cpu=None):
     import win32event
     tag = f"w32bench.{os.getpid()}"
     ping = win32event.CreateEvent(None, False, False, tag + ".ping")
     pong = win32event.CreateEvent(None, False, False, tag + ".pong")
-    child = start_child(ctx, _child_win32event, (tag + ".ping", tag + ".pong", warmup + rounds * repeats))
+    child = start_child(ctx, _child_win32event, (tag + ".ping", tag + ".pong", warmup + rounds * repeats, cpu))
     wait, set_ = win32event.WaitForSingleObject, win32event.SetEvent
 
     def step(n):
@@ -223,9 +227,9 @@ def pingpong_win32event(ctx, rounds, repeats, warmup):
         finish_child(child, "win32event")
 
 
-def pingpong_mp_event(ctx, rounds, repeats, warmup):
+def pingpong_mp_event(ctx, rounds, repeats, warmup, cpu=None):
     ping, pong = ctx.Event(), ctx.Event()
-    child = start_child(ctx, _child_mp_event, (ping, pong, warmup + rounds * repeats))
+    child = start_child(ctx, _child_mp_event, (ping, pong, warmup + rounds * repeats, cpu))
 
     def step(n):
         for _ in range(n):
@@ -239,13 +243,13 @@ def pingpong_mp_event(ctx, rounds, repeats, warmup):
         finish_child(child, "multiprocessing.Event")
 
 
-def pingpong_posix_ipc(ctx, rounds, repeats, warmup):
+def pingpong_posix_ipc(ctx, rounds, repeats, warmup, cpu=None):
     import posix_ipc
     tag = f"/w32bench.{os.getpid()}"
     ping = posix_ipc.Semaphore(tag + ".ping", posix_ipc.O_CREX, initial_value=0)
     pong = posix_ipc.Semaphore(tag + ".pong", posix_ipc.O_CREX, initial_value=0)
     try:
-        child = start_child(ctx, _child_posix_ipc, (tag + ".ping", tag + ".pong", warmup + rounds * repeats))
+        child = start_child(ctx, _child_posix_ipc, (tag + ".ping", tag + ".pong", warmup + rounds * repeats, cpu))
         release, acquire = ping.release, pong.acquire
 
         def step(n):
@@ -276,8 +280,8 @@ def build_futex_floor(workdir):
     return exe, ""
 
 
-def pingpong_futex(exe, rounds, repeats, warmup, spin):
-    proc = subprocess.run([exe, str(rounds), str(repeats), str(warmup), str(spin)],
+def pingpong_futex(exe, rounds, repeats, warmup, spin, cpus=(-1, -1)):
+    proc = subprocess.run([exe, str(rounds), str(repeats), str(warmup), str(spin), str(cpus[0]), str(cpus[1])],
                           capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
         raise RuntimeError(f"futex_pingpong failed ({proc.returncode}): {proc.stderr.strip()}")
@@ -292,11 +296,37 @@ def pingpong_futex(exe, rounds, repeats, warmup, spin):
     return samples, syscalls, switches
 
 
+def placements():
+    """(title, parent CPU, child CPU): pinned, so that every peer is measured
+    with the same placement, and both placements are shown. Unpinned, the
+    scheduler picks one or the other per run, which decides the figures."""
+    cpus = sorted(os.sched_getaffinity(0))
+    out = [("both processes on one CPU", cpus[0], cpus[0])]
+    if len(cpus) > 1:
+        out.append(("the processes on two CPUs", cpus[0], cpus[1]))
+    return out
+
+
 def part_pingpong(args, workdir):
     print(f"1. Cross-process ping-pong: time per round trip "
           f"({args.rounds} round trips x {args.repeats} repeats, {args.warmup} warm-up)")
-    print_header("per round trip: ctx switches vol / invol [, futex calls]")
+    exe, why = build_futex_floor(workdir)
     ctx = multiprocessing.get_context("spawn")
+    checks = []
+    original = os.sched_getaffinity(0)
+    try:
+        for number, (title, cpu_a, cpu_b) in enumerate(placements(), 1):
+            os.sched_setaffinity(0, {cpu_a})
+            print(f" 1.{number}. {title} (CPU {cpu_a} and CPU {cpu_b})")
+            checks += pingpong_at(args, ctx, exe, why, cpu_a, cpu_b)
+    finally:
+        os.sched_setaffinity(0, original)
+    print()
+    return checks
+
+
+def pingpong_at(args, ctx, exe, why, cpu_a, cpu_b):
+    print_header("per round trip: ctx switches vol / invol [, futex calls]")
     r = {}
 
     def run(key, label, fn, *fargs):
@@ -309,54 +339,43 @@ def part_pingpong(args, workdir):
         print_line(r[key], fmt_us, switch_note(switches))
         return r[key]
 
-    exe, why = build_futex_floor(workdir)
     if exe is None:
         print(f"  {'C++ futex floor':<44} skipped: {why}")
     else:
-        for key, label, spin in (("floor", "C++ futex floor (FUTEX_WAIT/WAKE)", 0),
-                                 ("floor_spin", f"C++ futex + spin ({LIBRARY_SPIN} pauses, as ours)", LIBRARY_SPIN)):
-            try:
-                samples, syscalls, switches = pingpong_futex(exe, args.rounds, args.repeats, args.warmup, spin)
-            except Exception as e:
-                print(f"  {label:<44} failed: {e}")
-                continue
-            r[key] = Result(label, samples)
-            print_line(r[key], fmt_us, switch_note(switches) + f", {syscalls:.2f} futex")
+        try:
+            samples, syscalls, switches = pingpong_futex(exe, args.rounds, args.repeats, args.warmup, 0,
+                                                         (cpu_a, cpu_b))
+            r["floor"] = Result("C++ futex floor (FUTEX_WAIT/WAKE)", samples)
+            print_line(r["floor"], fmt_us, switch_note(switches) + f", {syscalls:.2f} futex")
+        except Exception as e:
+            print(f"  {'C++ futex floor':<44} failed: {e}")
 
-    run("ours", "win32event (named auto-reset events)", pingpong_win32event, ctx, args.rounds, args.repeats, args.warmup)
+    run("ours", "win32event (named auto-reset events)", pingpong_win32event, ctx, args.rounds, args.repeats,
+        args.warmup, cpu_b)
     # multiprocessing.Event is far slower; fewer rounds keep the run short.
     mp_rounds = max(args.rounds // 4, 100)
     run("mp", f"multiprocessing.Event ({mp_rounds} round trips)", pingpong_mp_event,
-        ctx, mp_rounds, args.repeats, max(args.warmup // 4, 10))
+        ctx, mp_rounds, args.repeats, max(args.warmup // 4, 10), cpu_b)
     try:
         import posix_ipc  # noqa: F401
     except ImportError:
         print(f"  {'posix_ipc.Semaphore':<44} skipped: posix_ipc is not installed "
               f"(pip install -r bench/requirements.txt)")
     else:
-        run("posix", "posix_ipc.Semaphore", pingpong_posix_ipc, ctx, args.rounds, args.repeats, args.warmup)
+        run("posix", "posix_ipc.Semaphore", pingpong_posix_ipc, ctx, args.rounds, args.repeats, args.warmup, cpu_b)
 
     if any(max(x.samples) / min(x.samples) > 3 for x in r.values() if min(x.samples) > 0):
-        print("  ! repeats differ more than 3x. Other load on the machine does that to any line; for\n"
-              "    the lines that spin before they sleep (ours, C++ + spin) so does CPU placement:\n"
-              "    fast when the two processes run on different CPUs, slow when the scheduler puts\n"
-              "    them on one (the spin then only delays the peer). See bench/README.md.")
+        print("  ! repeats differ more than 3x: other load on the machine.")
     print("  ratios (medians):")
     checks = []
     ours = r.get("ours")
     if ours and "floor" in r:
         checks.append(ratio_line("ours / C++ futex floor", ours.median / r["floor"].median, TARGET_FLOOR_RATIO, True))
-        if ours.median < r["floor"].median:
-            print("    (below 1: the floor sleeps in the kernel on every wait, ours catches the signal\n"
-                  "    while it spins; the like-for-like line below is the one to read)")
-    if ours and "floor_spin" in r:
-        ratio_line("ours / C++ futex + spin (like for like)", ours.median / r["floor_spin"].median)
     if ours and "mp" in r:
         checks.append(ratio_line("multiprocessing.Event / ours (how much faster ours is)",
                                  r["mp"].median / ours.median, TARGET_MP_RATIO, False))
     if ours and "posix" in r:
         ratio_line("posix_ipc.Semaphore / ours (>1: ours faster)", r["posix"].median / ours.median)
-    print()
     return checks
 
 

@@ -14,6 +14,7 @@
 // futex calls of A and B together ("syscalls_per_round_trip X") and their
 // context switches, voluntary and involuntary ("ctxsw_per_round_trip V I").
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -84,13 +85,23 @@ int64_t now_ns() {
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: %s ROUNDS REPEATS [WARMUP [SPIN]]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s ROUNDS REPEATS [WARMUP [SPIN [CPU_A CPU_B]]]\n", argv[0]);
         return 2;
     }
     const long rounds = std::atol(argv[1]);
     const long repeats = std::atol(argv[2]);
     const long warmup = argc > 3 ? std::atol(argv[3]) : rounds / 10;
     const int spin = argc > 4 ? std::atoi(argv[4]) : 0;
+    // Optional placement: A (this process) on CPU_A, B (the child) on CPU_B.
+    const int cpu_a = argc > 6 ? std::atoi(argv[5]) : -1;
+    const int cpu_b = argc > 6 ? std::atoi(argv[6]) : -1;
+    auto pin = [](int cpu) {
+        if (cpu < 0) return;
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        sched_setaffinity(0, sizeof set, &set);
+    };
     if (rounds <= 0 || repeats <= 0 || warmup < 0 || spin < 0) return 2;
 
     void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -101,12 +112,14 @@ int main(int argc, char** argv) {
     auto* s = new (page) Shared{};
 
     const long total = warmup + rounds * repeats;
+    pin(cpu_a);
     pid_t child = fork();
     if (child < 0) {
         std::perror("fork");
         return 1;
     }
     if (child == 0) {  // B
+        pin(cpu_b);
         uint64_t calls = 0, timed_calls = 0;
         int64_t v0 = 0, i0 = 0, v1, i1;
         for (long i = 0; i < total; ++i) {
