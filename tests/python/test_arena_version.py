@@ -54,3 +54,26 @@ def test_other_layout_version_is_refused_and_the_arena_kept(run_py):
         holder.kill()
         holder.wait()
         remove_private_session(root)
+
+
+def test_a_left_over_arena_of_another_version_is_replaced(run_py):
+    # After an upgrade, the old version's arena may still be in /dev/shm with
+    # nobody using it: the new version starts afresh instead of failing.
+    root = tempfile.mkdtemp(prefix="w32v-")
+    try:
+        r = run_py("import win32event; win32event.CreateEvent(None, 0, 0, 'old'); print('made')",
+                   env={"PYWIN32_POSIX_ROOT": root})
+        assert r.stdout.strip() == "made", r.stderr
+        path = "/dev/shm/" + shm_prefix(root) + ".arena"
+        with open(path, "r+b") as f:
+            f.seek(8)
+            f.write(struct.pack("<I", 999))
+        r = run_py(CHILD, env={"PYWIN32_POSIX_ROOT": root})
+        assert r.stdout.strip() == "joined", r.stdout + r.stderr
+        r = run_py("import pywintypes, win32event\n"
+                   "try:\n    win32event.OpenEvent(0x100000, 0, 'old'); print('kept')\n"
+                   "except pywintypes.error as e:\n    print('gone', e.winerror)",
+                   env={"PYWIN32_POSIX_ROOT": root})
+        assert r.stdout.strip() == "gone 2", r.stdout + r.stderr
+    finally:
+        remove_private_session(root)

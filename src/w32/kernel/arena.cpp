@@ -168,15 +168,34 @@ void Arena::attach() {
     }
     layout_ = static_cast<Layout*>(p);
     Header& h = layout_->header;
-    if (h.magic == kArenaMagic && h.ready && h.version != kArenaVersion) {
-        // Processes built with another layout are using this session: joining
-        // would corrupt it, and so would re-initialising it under them.
-        munmap(p, sizeof(Layout));
-        layout_ = nullptr;
-        flock(lock_fd, LOCK_UN);
+    // Every attached process holds a shared flock on arena.users for its
+    // life (the kernel drops it when the process dies), so "is anyone using
+    // this arena?" is one non-blocking exclusive attempt.
+    std::string users_path = paths.runtime_dir + "/arena.users";
+    users_fd_ = open(users_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (users_fd_ < 0) {
+        int e = errno;
         close(lock_fd);
-        throw_win32(err::kRevisionMismatch, "CreateArena");
+        throw_errno(e, "CreateArena");
     }
+    bool other_layout = h.magic == kArenaMagic && h.ready && h.version != kArenaVersion;
+    if (other_layout) {
+        if (flock(users_fd_, LOCK_EX | LOCK_NB) != 0) {
+            // Processes built with another layout are using this session:
+            // joining would corrupt it, and so would re-initialising it.
+            munmap(p, sizeof(Layout));
+            layout_ = nullptr;
+            close(users_fd_);
+            users_fd_ = -1;
+            flock(lock_fd, LOCK_UN);
+            close(lock_fd);
+            throw_win32(err::kRevisionMismatch, "CreateArena");
+        }
+        // Left over by an earlier version that nobody runs any more: drop its
+        // pages (they read back as zeros, and stay unallocated until used).
+        if (madvise(p, sizeof(Layout), MADV_REMOVE) != 0) std::memset(p, 0, sizeof(Layout));
+    }
+    flock(users_fd_, LOCK_SH);
     if (h.magic != kArenaMagic || !h.ready) {
         // A fresh (zero-filled) segment: zero is the right initial value for
         // everything except the mutexes and the list terminators.

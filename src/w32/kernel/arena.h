@@ -41,6 +41,7 @@ private:
 
     Layout* layout_ = nullptr;
     int object_lock_fd_ = -1;
+    int users_fd_ = -1;  // holds a shared flock while this process uses the arena
     std::string object_lock_path_;
 };
 

@@ -31,16 +31,20 @@ constexpr int64_t kOwnerRecheckNs = 1'000'000'000;
 constexpr int64_t kMaxSpinNs = 8'000;
 constexpr int64_t kMinSpinNs = 250;
 constexpr int64_t kProbeSpinNs = 2'000;
-thread_local int64_t t_spin_ns = kProbeSpinNs;
-thread_local uint32_t t_spin_probe = 0;
+// initial-exec: these are read on every wait, and the default model for a
+// dlopen()ed library goes through __tls_get_addr.
+#define W32_FAST_TLS __attribute__((tls_model("initial-exec")))
+thread_local int64_t t_spin_ns W32_FAST_TLS = kProbeSpinNs;
+thread_local uint32_t t_spin_probe W32_FAST_TLS = 0;
+thread_local uint32_t t_index W32_FAST_TLS = kNil;  // this thread's record
 
 // Thread records are released when their thread ends (thread_local
 // destructor) or by the process that finds them dead.
 struct ThreadSlot {
-    uint32_t index = kNil;
+    bool armed = false;
     ~ThreadSlot();
 };
-thread_local ThreadSlot t_slot;
+thread_local ThreadSlot t_slot;  // touched once per thread, for its destructor
 
 void abandon_mutexes_of(ArenaTx& tx, uint32_t thread) {
     Layout& l = tx.layout();
@@ -56,7 +60,9 @@ void abandon_mutexes_of(ArenaTx& tx, uint32_t thread) {
 }
 
 void dequeue_all(ArenaTx& tx, uint32_t thread) {
-    for (uint32_t k = 0; k < kMaxWaitObjects; ++k) dequeue_entry(tx, thread * kMaxWaitObjects + k);
+    // A wait over n objects uses entries 0..n-1 only.
+    uint32_t n = std::min(tx.layout().threads[thread].wait_count, kMaxWaitObjects);
+    for (uint32_t k = 0; k < n; ++k) dequeue_entry(tx, thread * kMaxWaitObjects + k);
 }
 
 void release_record(ArenaTx& tx, uint32_t thread) {
@@ -70,6 +76,7 @@ void release_record(ArenaTx& tx, uint32_t thread) {
 }
 
 ThreadSlot::~ThreadSlot() {
+    uint32_t index = t_index;
     if (index == kNil) return;
     try {
         ArenaTx tx;
@@ -79,7 +86,7 @@ ThreadSlot::~ThreadSlot() {
     } catch (...) {
         // At exit the kernel's robust-futex cleanup marks us dead instead.
     }
-    index = kNil;
+    t_index = kNil;
 }
 
 // glibc keeps a robust mutex's futex word (owner TID | WAITERS | OWNER_DIED)
@@ -279,11 +286,11 @@ uint32_t claim_free_record(ArenaTx& tx) {
 }  // namespace
 
 uint32_t current_thread_index() {
-    if (t_slot.index != kNil) return t_slot.index;
+    if (t_index != kNil) return t_index;
     // The forking thread's record belongs to the parent; the child's copy
     // of that thread gets a record of its own on first use.
     static const bool fork_handler = [] {
-        return pthread_atfork(nullptr, nullptr, [] { t_slot.index = kNil; }) == 0;
+        return pthread_atfork(nullptr, nullptr, [] { t_index = kNil; }) == 0;
     }();
     (void)fork_handler;
     ArenaTx tx;
@@ -296,12 +303,13 @@ uint32_t current_thread_index() {
         index = claim_free_record(tx);
     }
     if (index == kNil) throw_win32(err::kNoSystemResources, "CreateThreadRecord");
-    t_slot.index = index;
+    t_index = index;
+    t_slot.armed = true;  // constructs it: its destructor releases the record
     return index;
 }
 
 bool thread_alive(ArenaTx& tx, uint32_t thread) {
-    if (thread == t_slot.index) return true;
+    if (thread == t_index) return true;
     ThreadRecord& r = tx.layout().threads[thread];
     if (!r.in_use) return false;
     int rc = pthread_mutex_trylock(&r.liveness);
