@@ -20,6 +20,12 @@ from pywin32_posix._w32.win32evtlog import (  # noqa: F401,E402
     ClearEventLog,
     CloseEventLog,
     DeregisterEventSource,
+    EvtClearLog,
+    EvtExportLog,
+    EvtNext,
+    EvtQuery,
+    EvtRender,
+    EvtSubscribe,
     GetNumberOfEventLogRecords,
     GetOldestEventLogRecord,
     NotifyChangeEventLog,
@@ -45,6 +51,28 @@ EVENTLOG_END_PAIRED_EVENT = 0x0002
 EVENTLOG_END_ALL_PAIRED_EVENTS = 0x0004
 EVENTLOG_PAIRED_EVENT_ACTIVE = 0x0008
 EVENTLOG_PAIRED_EVENT_INACTIVE = 0x0010
+
+# The Evt* API (only part of it so far: EvtQuery, EvtNext, EvtRender as XML,
+# pull EvtSubscribe, EvtClearLog, EvtExportLog).
+EvtQueryChannelPath = 0x1
+EvtQueryFilePath = 0x2
+EvtQueryForwardDirection = 0x100
+EvtQueryReverseDirection = 0x200
+EvtQueryTolerateQueryErrors = 0x1000
+EvtRenderEventValues = 0
+EvtRenderEventXml = 1
+EvtRenderBookmark = 2
+EvtSubscribeToFutureEvents = 1
+EvtSubscribeStartAtOldestRecord = 2
+EvtSubscribeStartAfterBookmark = 3
+EvtSubscribeOriginMask = 0x3
+EvtSubscribeTolerateQueryErrors = 0x1000
+EvtSubscribeStrict = 0x10000
+EvtSubscribeActionError = 0
+EvtSubscribeActionDeliver = 1
+EvtExportLogChannelPath = 0x1
+EvtExportLogFilePath = 0x2
+EvtExportLogTolerateQueryErrors = 0x1000
 
 UNICODE = 1
 

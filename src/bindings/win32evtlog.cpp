@@ -13,6 +13,7 @@
 #include "handle.h"
 #include "modules.h"
 #include "w32/evtlog/event_log.h"
+#include "w32/evtlog/evt_api.h"
 #include "w32/evtlog/source_registry.h"
 
 namespace nb = nanobind;
@@ -114,6 +115,42 @@ nb::object source_info(const std::string& name) {
                           info->category_count, info->types_supported);
 }
 
+void no_session(nb::handle session, const char* function) {
+    // Remote sessions (EvtOpenSession) do not exist here.
+    if (!session.is_none()) w32::throw_win32(50, function);  // ERROR_NOT_SUPPORTED
+}
+
+nb::tuple evt_next(HandleArg rs, uint32_t count, long long /*timeout*/, uint32_t flags) {
+    if (flags != 0) w32::throw_win32(87, "EvtNext");
+    std::vector<w32::Handle> events;
+    {
+        nb::gil_scoped_release release;
+        events = ev::evt_next(rs.value, count);
+    }
+    nb::list out;
+    for (auto h : events) out.append(nb::cast(PyHandle(h)));
+    return nb::tuple(out);
+}
+
+constexpr uint32_t kEvtRenderEventXml = 1;
+
+std::string evt_render(HandleArg event, uint32_t flags, nb::handle context) {
+    // Values (with a render context) and bookmarks are not there yet.
+    if (flags != kEvtRenderEventXml || !context.is_none()) w32::throw_win32(50, "EvtRender");
+    return ev::evt_render_xml(event.value);
+}
+
+PyHandle evt_subscribe(const std::string& channel, uint32_t flags, nb::handle signal, nb::handle callback,
+                       nb::handle /*context*/, const OptStr& query, nb::handle session, nb::handle bookmark) {
+    no_session(session, "EvtSubscribe");
+    // Push subscriptions (a callback) and bookmarks are not there yet.
+    if (!callback.is_none() || !bookmark.is_none() || signal.is_none()) w32::throw_win32(50, "EvtSubscribe");
+    HandleArg event;
+    if (!nb::try_cast<HandleArg>(signal, event)) throw nb::type_error("SignalEvent must be an event handle");
+    nb::gil_scoped_release release;
+    return PyHandle(ev::evt_subscribe(channel, flags, event.value, query ? *query : std::string()));
+}
+
 }  // namespace
 
 void bind_win32evtlog(nb::module_ m) {
@@ -148,6 +185,32 @@ void bind_win32evtlog(nb::module_ m) {
     m.def("NotifyChangeEventLog", [](HandleArg h, HandleArg event) {
         ev::notify_change_event_log(h.value, event.value);
     }, "handle"_a, "handle1"_a, release, "Sets the event on every record any process writes to the log.");
+    // The Evt* API (a first part: queries, rendering as XML, pull subscriptions).
+    m.def("EvtQuery", [](const std::string& path, uint32_t flags, const OptStr& query, nb::handle session) {
+        no_session(session, "EvtQuery");
+        nb::gil_scoped_release release;
+        return PyHandle(ev::evt_query(path, flags, query ? *query : std::string()));
+    }, "Path"_a, "Flags"_a, "Query"_a.none() = nb::none(), "Session"_a.none() = nb::none(),
+          "A result set of the channel's (or backup file's) events that match the XPath query.");
+    m.def("EvtNext", &evt_next, "ResultSet"_a, "Count"_a, "Timeout"_a = -1, "Flags"_a = 0,
+          "Up to Count event handles; () at the end.");
+    m.def("EvtRender", &evt_render, "Event"_a, "Flags"_a, "Context"_a.none() = nb::none(),
+          "EvtRenderEventXml: the event as XML.");
+    m.def("EvtSubscribe", &evt_subscribe, "ChannelPath"_a, "Flags"_a, "SignalEvent"_a.none() = nb::none(),
+          "Callback"_a.none() = nb::none(), "Context"_a.none() = nb::none(), "Query"_a.none() = nb::none(),
+          "Session"_a.none() = nb::none(), "Bookmark"_a.none() = nb::none(),
+          "A pull subscription: SignalEvent is set when records come; read them with EvtNext.");
+    m.def("EvtClearLog", [](const std::string& channel, const OptStr& target, nb::handle session, uint32_t) {
+        no_session(session, "EvtClearLog");
+        nb::gil_scoped_release release;
+        ev::evt_clear_log(channel, target);
+    }, "ChannelPath"_a, "TargetFilePath"_a.none() = nb::none(), "Session"_a.none() = nb::none(), "Flags"_a = 0);
+    m.def("EvtExportLog", [](const std::string& path, const std::string& target, uint32_t flags,
+                             const OptStr& query, nb::handle session) {
+        no_session(session, "EvtExportLog");
+        nb::gil_scoped_release release;
+        ev::evt_export_log(path, target, flags, query ? *query : std::string());
+    }, "Path"_a, "TargetFilePath"_a, "Flags"_a, "Query"_a.none() = nb::none(), "Session"_a.none() = nb::none());
     // The source registry (win32evtlogutil's Add/RemoveSourceToRegistry).
     m.def("_AddSource", &add_source, "name"_a, "log"_a, "message_file"_a, "category_file"_a,
           "category_count"_a, "types"_a, release);

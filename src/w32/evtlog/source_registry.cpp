@@ -66,16 +66,19 @@ std::string log_notify_path(std::string_view log) {
     return eventlog_dir() + "/" + lower(log) + ".log.notify";
 }
 
-std::string resolve_log_name(std::string_view name) {
+std::optional<std::string> known_log_name(std::string_view name) {
     for (auto builtin : kBuiltinLogs)
         if (same_name(builtin, name)) return std::string(builtin);
-    if (valid_log_name(name)) {
-        auto db = open_registry("OpenEventLog");
-        Statement st(*db, "SELECT log FROM sources WHERE log = ? COLLATE NOCASE LIMIT 1;", "OpenEventLog");
-        st.bind(1, name);
-        if (st.step()) return st.column_text(0);
-    }
-    return "Application";
+    if (!valid_log_name(name)) return std::nullopt;
+    auto db = open_registry("OpenEventLog");
+    Statement st(*db, "SELECT log FROM sources WHERE log = ? COLLATE NOCASE LIMIT 1;", "OpenEventLog");
+    st.bind(1, name);
+    if (st.step()) return st.column_text(0);
+    return std::nullopt;
+}
+
+std::string resolve_log_name(std::string_view name) {
+    return known_log_name(name).value_or("Application");
 }
 
 void add_source(const SourceInfo& info) {

@@ -40,6 +40,8 @@ std::string log_notify_path(std::string_view log);
 // one a source was registered for, in its canonical spelling; any other
 // name is the Application log, as OpenEventLog does on Windows.
 std::string resolve_log_name(std::string_view name);
+// The same without the fallback: nullopt for a log nobody registered.
+std::optional<std::string> known_log_name(std::string_view name);
 
 void add_source(const SourceInfo& info);
 // ERROR_FILE_NOT_FOUND when the source is not registered for `log`.
