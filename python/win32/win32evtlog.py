@@ -12,6 +12,7 @@ from pywin32_posix._errors import error  # noqa: F401
 from pywin32_posix import _w32
 from pywin32_posix._security import SID as _SID
 from pywin32_posix._time import Time as _Time
+from pywin32_posix._time import filetime_to_time as _filetime_to_time
 
 _raw = _w32.win32evtlog
 
@@ -23,6 +24,7 @@ from pywin32_posix._w32.win32evtlog import (  # noqa: F401,E402
     EvtClearLog,
     EvtExportLog,
     EvtNext,
+    EvtOpenLog,
     EvtQuery,
     EvtRender,
     EvtSubscribe,
@@ -74,6 +76,23 @@ EvtExportLogChannelPath = 0x1
 EvtExportLogFilePath = 0x2
 EvtExportLogTolerateQueryErrors = 0x1000
 
+EvtOpenChannelPath = 0x1
+EvtOpenFilePath = 0x2
+EvtLogCreationTime = 0
+EvtLogLastAccessTime = 1
+EvtLogLastWriteTime = 2
+EvtLogFileSize = 3
+EvtLogAttributes = 4
+EvtLogNumberOfLogRecords = 5
+EvtLogOldestRecordNumber = 6
+EvtLogFull = 7
+EvtVarTypeNull = 0
+EvtVarTypeString = 1
+EvtVarTypeUInt32 = 8
+EvtVarTypeUInt64 = 10
+EvtVarTypeBoolean = 13
+EvtVarTypeFileTime = 17
+
 UNICODE = 1
 
 
@@ -124,6 +143,24 @@ def ReadEventLog(Handle, Flags, Offset, Size=0x7FFFF, /):
     """The next batch of records (about `Size` bytes worth, at least one);
     [] at the end of the log."""
     return [PyEventLogRecord(raw) for raw in _raw.ReadEventLog(Handle, Flags, Offset, Size)]
+
+
+_LOG_INFO_TYPES = (EvtVarTypeFileTime, EvtVarTypeFileTime, EvtVarTypeFileTime, EvtVarTypeUInt64,
+                   EvtVarTypeUInt32, EvtVarTypeUInt64, EvtVarTypeUInt64, EvtVarTypeBoolean)
+
+
+def EvtGetLogInfo(Log, PropertyId, /):
+    """(value, EvtVarType*) of a log property (EvtLogNumberOfLogRecords, ...);
+    times are pywintypes.Time values."""
+    if not isinstance(PropertyId, int):
+        raise TypeError("PropertyId must be an integer")
+    if not 0 <= PropertyId < len(_LOG_INFO_TYPES):
+        raise error(87, "EvtGetLogInfo", "The parameter is incorrect.")
+    value = _raw._EvtGetLogInfo(Log)[PropertyId]
+    kind = _LOG_INFO_TYPES[PropertyId]
+    if kind == EvtVarTypeFileTime:
+        value = _filetime_to_time(value)
+    return value, kind
 
 
 def _dword(value, what):

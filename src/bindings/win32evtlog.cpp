@@ -200,6 +200,20 @@ void bind_win32evtlog(nb::module_ m) {
           "Callback"_a.none() = nb::none(), "Context"_a.none() = nb::none(), "Query"_a.none() = nb::none(),
           "Session"_a.none() = nb::none(), "Bookmark"_a.none() = nb::none(),
           "A pull subscription: SignalEvent is set when records come; read them with EvtNext.");
+    m.def("EvtOpenLog", [](const std::string& path, uint32_t flags, nb::handle session) {
+        no_session(session, "EvtOpenLog");
+        nb::gil_scoped_release release;
+        return PyHandle(ev::evt_open_log(path, flags));
+    }, "Path"_a, "Flags"_a, "Session"_a.none() = nb::none(), "A handle for EvtGetLogInfo.");
+    m.def("_EvtGetLogInfo", [](HandleArg h) {
+        ev::LogInfo i;
+        {
+            nb::gil_scoped_release unlocked;
+            i = ev::evt_get_log_info(h.value);
+        }
+        return nb::make_tuple(i.creation_time, i.last_access_time, i.last_write_time, i.file_size,
+                              i.attributes, i.number_of_records, i.oldest_record, i.full);
+    }, "Log"_a);
     m.def("EvtClearLog", [](const std::string& channel, const OptStr& target, nb::handle session, uint32_t) {
         no_session(session, "EvtClearLog");
         nb::gil_scoped_release release;

@@ -168,3 +168,41 @@ def test_export_and_clear(log, tmp_path):
     E.EvtClearLog(name, backup)
     assert E.EvtNext(E.EvtQuery(name, E.EvtQueryChannelPath), 5) == ()
     assert record_ids(E.EvtQuery(backup, E.EvtQueryFilePath)) == [1, 2, 3, 4]
+
+
+def test_log_info(log, tmp_path):
+    name, source = log
+    fill(source, 3)
+    h = E.EvtOpenLog(name, E.EvtOpenChannelPath)
+    assert E.EvtGetLogInfo(h, E.EvtLogNumberOfLogRecords) == (3, E.EvtVarTypeUInt64)
+    assert E.EvtGetLogInfo(h, E.EvtLogOldestRecordNumber) == (1, E.EvtVarTypeUInt64)
+    assert E.EvtGetLogInfo(h, E.EvtLogFull) == (False, E.EvtVarTypeBoolean)
+    size, kind = E.EvtGetLogInfo(h, E.EvtLogFileSize)
+    assert size > 0 and kind == E.EvtVarTypeUInt64
+    written, kind = E.EvtGetLogInfo(h, E.EvtLogLastWriteTime)
+    assert kind == E.EvtVarTypeFileTime and written.year >= 2024
+    with pytest.raises(pywintypes.error) as exc:
+        E.EvtGetLogInfo(h, 8)
+    assert exc.value.winerror == ERROR_INVALID_PARAMETER
+    target = str(tmp_path / "copy.evtx")
+    E.EvtExportLog(name, target, E.EvtExportLogChannelPath)
+    b = E.EvtOpenLog(target, E.EvtOpenFilePath)
+    assert E.EvtGetLogInfo(b, E.EvtLogNumberOfLogRecords)[0] == 3
+    for path, flags, code in ((name, 0, ERROR_INVALID_PARAMETER),
+                              ("NoSuch" + name, E.EvtOpenChannelPath, ERROR_EVT_CHANNEL_NOT_FOUND),
+                              (str(tmp_path / "missing.evtx"), E.EvtOpenFilePath, 2)):
+        with pytest.raises(pywintypes.error) as exc:
+            E.EvtOpenLog(path, flags)
+        assert exc.value.winerror == code
+
+
+def test_log_full_under_do_not_overwrite(log):
+    from pywin32_posix import evtlog_policy
+    name, source = log
+    evtlog_policy.set_log_policy(name, max_size=0x10000, retention=evtlog_policy.DO_NOT_OVERWRITE)
+    h = E.RegisterEventSource(None, source)
+    with pytest.raises(pywintypes.error):
+        for i in range(5000):
+            E.ReportEvent(h, 4, 0, i, None, ["w" * 300], None)
+    assert E.EvtGetLogInfo(E.EvtOpenLog(name, E.EvtOpenChannelPath), E.EvtLogFull) == \
+        (True, E.EvtVarTypeBoolean)

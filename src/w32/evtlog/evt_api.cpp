@@ -1,5 +1,9 @@
 #include "w32/evtlog/evt_api.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -42,6 +46,19 @@ public:
     const std::string channel;
 };
 
+class LogObject : public KernelObject {
+public:
+    ObjectType type() const noexcept override { return ObjectType::Other; }
+    std::mutex mutex;
+    std::string file;  // the database file
+    std::unique_ptr<LogStore> store;
+};
+
+uint64_t filetime(const struct statx_timestamp& t) {
+    constexpr uint64_t kEpochDelta = 116444736000000000ULL;  // 1601 -> 1970, in 100 ns
+    return kEpochDelta + uint64_t(t.tv_sec) * 10000000ULL + t.tv_nsec / 100;
+}
+
 template <class T>
 std::shared_ptr<T> get(Handle h, const char* function) {
     auto obj = std::dynamic_pointer_cast<T>(HandleTable::instance().lookup(h, function).object);
@@ -61,6 +78,42 @@ int64_t now_ms() {
 }
 
 }  // namespace
+
+Handle evt_open_log(std::string_view path, uint32_t flags) {
+    const char* fn = "EvtOpenLog";
+    if (flags != kEvtOpenChannelPath && flags != kEvtOpenFilePath) throw_win32(err::kInvalidParameter, fn);
+    auto log = std::make_shared<LogObject>();
+    if (flags == kEvtOpenFilePath) {
+        log->file = std::string(path);
+        log->store = LogStore::open_backup(log->file, fn);
+    } else {
+        log->file = log_file_path(channel_of(path, fn));
+        log->store = LogStore::open_live(log->file, fn);
+    }
+    return HandleTable::instance().insert(std::move(log), 0, false);
+}
+
+LogInfo evt_get_log_info(Handle h) {
+    const char* fn = "EvtGetLogInfo";
+    auto log = get<LogObject>(h, fn);
+    std::lock_guard lock(log->mutex);
+    LogInfo info;
+    struct statx st {};
+    if (::statx(AT_FDCWD, log->file.c_str(), 0, STATX_BASIC_STATS | STATX_BTIME, &st) != 0)
+        throw_errno(errno, fn);
+    info.creation_time = filetime((st.stx_mask & STATX_BTIME) ? st.stx_btime : st.stx_mtime);
+    info.last_access_time = filetime(st.stx_atime);
+    info.last_write_time = filetime(st.stx_mtime);
+    info.file_size = st.stx_size;
+    struct stat wal;
+    if (::stat((log->file + "-wal").c_str(), &wal) == 0) info.file_size += uint64_t(wal.st_size);
+    info.attributes = 0x80;  // FILE_ATTRIBUTE_NORMAL
+    LogRange range = log->store->range();
+    info.number_of_records = range.count();
+    info.oldest_record = range.oldest;
+    info.full = log->store->full();
+    return info;
+}
 
 Handle evt_query(std::string_view path, uint32_t flags, std::string_view query) {
     const char* fn = "EvtQuery";

@@ -29,6 +29,25 @@ inline constexpr uint32_t kEvtSubscribeStrict = 0x10000;
 
 inline constexpr uint32_t kEvtChannelNotFound = 15007;  // ERROR_EVT_CHANNEL_NOT_FOUND
 
+// EVT_OPEN_LOG_FLAGS
+inline constexpr uint32_t kEvtOpenChannelPath = 0x1;
+inline constexpr uint32_t kEvtOpenFilePath = 0x2;
+
+// EvtGetLogInfo's answers (EVT_LOG_PROPERTY_ID order); times are FILETIMEs.
+struct LogInfo {
+    uint64_t creation_time = 0;
+    uint64_t last_access_time = 0;
+    uint64_t last_write_time = 0;
+    uint64_t file_size = 0;
+    uint32_t attributes = 0;
+    uint64_t number_of_records = 0;
+    uint64_t oldest_record = 0;
+    bool full = false;
+};
+
+Handle evt_open_log(std::string_view path, uint32_t flags);
+LogInfo evt_get_log_info(Handle log);
+
 // A channel is a log name (a built-in or registered log; others are
 // ERROR_EVT_CHANNEL_NOT_FOUND); with kEvtQueryFilePath, a backup file.
 Handle evt_query(std::string_view path, uint32_t flags, std::string_view query);

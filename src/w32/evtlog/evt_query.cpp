@@ -20,6 +20,15 @@ namespace {
 
 using Node = EventQuery::Node;
 
+std::unique_ptr<Node> make_node(Node::Kind kind, std::unique_ptr<Node> left = nullptr,
+                                std::unique_ptr<Node> right = nullptr) {
+    auto n = std::make_unique<Node>();
+    n->kind = kind;
+    n->left = std::move(left);
+    n->right = std::move(right);
+    return n;
+}
+
 [[noreturn]] void invalid() { throw_win32(kEvtInvalidQuery, "EvtQuery"); }
 
 class Parser {
@@ -105,16 +114,14 @@ private:
     std::unique_ptr<Node> condition() {
         auto left = conjunction();
         while (accept_keyword("or")) {
-            auto n = std::make_unique<Node>(Node{Node::Or, std::move(left), conjunction()});
-            left = std::move(n);
+            left = make_node(Node::Or, std::move(left), conjunction());
         }
         return left;
     }
     std::unique_ptr<Node> conjunction() {
         auto left = term();
         while (accept_keyword("and")) {
-            auto n = std::make_unique<Node>(Node{Node::And, std::move(left), term()});
-            left = std::move(n);
+            left = make_node(Node::And, std::move(left), term());
         }
         return left;
     }
@@ -137,7 +144,7 @@ private:
         } else {
             std::string name = word();
             if (name == "Provider") {
-                out = std::make_unique<Node>(Node{Node::Provider});
+                out = make_node(Node::Provider);
                 expect("[");
                 do {
                     expect("@");
@@ -147,7 +154,7 @@ private:
                 } while (accept_keyword("or"));
                 expect("]");
             } else if (name == "TimeCreated") {
-                out = std::make_unique<Node>(Node{Node::MaxAge});
+                out = make_node(Node::MaxAge);
                 expect("[");
                 expect_word("timediff");
                 expect("(");
@@ -159,7 +166,7 @@ private:
                 expect("]");
             } else if (name == "Level" || name == "EventID" || name == "EventRecordID" ||
                        name == "Task" || name == "Keywords") {
-                out = std::make_unique<Node>(Node{Node::Compare});
+                out = make_node(Node::Compare);
                 out->field = name;
                 out->op = op();
                 out->number = number();

@@ -215,17 +215,27 @@ void LogStore::set_policy(const LogPolicy& p) {
     st.step();
 }
 
+uint64_t LogStore::used_bytes() {
+    const char* fn = "EvtGetLogInfo";
+    int64_t pages = db_->query_int("PRAGMA page_count;", fn) - db_->query_int("PRAGMA freelist_count;", fn);
+    return uint64_t(pages) * uint64_t(db_->query_int("PRAGMA page_size;", fn));
+}
+
+bool LogStore::full() {
+    LogPolicy p = policy();
+    if (!p.max_bytes || p.retention == 0) return false;
+    // A small record would not fit, and (for a retention in days) nothing may go.
+    return used_bytes() + 3 * uint64_t(db_->query_int("PRAGMA page_size;", "EvtGetLogInfo")) > p.max_bytes;
+}
+
 // The log's size is its pages in use (free pages are reused first); the
 // oldest records go, 64 at a time, until the next record fits.
 void LogStore::make_room(const LogPolicy& p, uint32_t now, size_t needed) {
     const char* fn = "ReportEvent";
     constexpr uint32_t kLogFileFull = 1502;  // ERROR_LOG_FILE_FULL
-    int64_t page = db_->query_int("PRAGMA page_size;", fn);
-    auto used = [&] {
-        return (db_->query_int("PRAGMA page_count;", fn) - db_->query_int("PRAGMA freelist_count;", fn)) * page;
-    };
+    uint64_t page = uint64_t(db_->query_int("PRAGMA page_size;", fn));
     // Room for the record and the pages its insert may split.
-    while (uint64_t(used()) + needed + uint64_t(2 * page) > p.max_bytes) {
+    while (used_bytes() + needed + 2 * page > p.max_bytes) {
         if (p.retention == kNeverOverwrite) throw_win32(kLogFileFull, fn);
         Statement del(*db_,
                       "DELETE FROM records WHERE rec IN (SELECT rec FROM records"

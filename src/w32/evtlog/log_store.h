@@ -70,6 +70,10 @@ public:
     // `used`, when given, receives the policy the append ran under.
     uint32_t append(EventRecord& r, LogPolicy* used = nullptr);
     LogPolicy policy();
+    // Pages in use, in bytes: the size a limit is checked against.
+    uint64_t used_bytes();
+    // Under a limit that does not (freely) overwrite, and out of room.
+    bool full();
     // ERROR_INVALID_PARAMETER for a limit under kMinLogBytes.
     void set_policy(const LogPolicy& p);
     LogRange range();
