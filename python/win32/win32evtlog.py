@@ -27,7 +27,6 @@ from pywin32_posix._w32.win32evtlog import (  # noqa: F401,E402
     EvtOpenLog,
     EvtQuery,
     EvtRender,
-    EvtSubscribe,
     GetNumberOfEventLogRecords,
     GetOldestEventLogRecord,
     NotifyChangeEventLog,
@@ -55,7 +54,7 @@ EVENTLOG_PAIRED_EVENT_ACTIVE = 0x0008
 EVENTLOG_PAIRED_EVENT_INACTIVE = 0x0010
 
 # The Evt* API (only part of it so far: EvtQuery, EvtNext, EvtRender as XML,
-# pull EvtSubscribe, EvtClearLog, EvtExportLog).
+# EvtSubscribe, EvtClearLog, EvtExportLog, EvtOpenLog, EvtGetLogInfo).
 EvtQueryChannelPath = 0x1
 EvtQueryFilePath = 0x2
 EvtQueryForwardDirection = 0x100
@@ -161,6 +160,23 @@ def EvtGetLogInfo(Log, PropertyId, /):
     if kind == EvtVarTypeFileTime:
         value = _filetime_to_time(value)
     return value, kind
+
+
+def EvtSubscribe(ChannelPath, Flags, SignalEvent=None, Callback=None, Context=None, Query=None,
+                 Session=None, Bookmark=None):
+    """A subscription to a channel's new (or all) events matching Query. Pull
+    mode: SignalEvent is set as records come; read them with EvtNext. Push
+    mode: Callback(EvtSubscribeActionDeliver, Context, event) is called on a
+    thread of its own for each event; Close() the returned object to stop."""
+    if Callback is None:
+        return _raw.EvtSubscribe(ChannelPath, Flags, SignalEvent, None, Context, Query, Session,
+                                 Bookmark)
+    if not callable(Callback):
+        raise TypeError("Callback must be callable")
+    if SignalEvent is not None or Session is not None or Bookmark is not None:
+        raise error(87, "EvtSubscribe", "The parameter is incorrect.")
+    from pywin32_posix._evt_push import PushSubscription
+    return PushSubscription(ChannelPath, Flags, Callback, Context, Query)
 
 
 def _dword(value, what):

@@ -143,8 +143,9 @@ std::string evt_render(HandleArg event, uint32_t flags, nb::handle context) {
 PyHandle evt_subscribe(const std::string& channel, uint32_t flags, nb::handle signal, nb::handle callback,
                        nb::handle /*context*/, const OptStr& query, nb::handle session, nb::handle bookmark) {
     no_session(session, "EvtSubscribe");
-    // Push subscriptions (a callback) and bookmarks are not there yet.
-    if (!callback.is_none() || !bookmark.is_none() || signal.is_none()) w32::throw_win32(50, "EvtSubscribe");
+    // Push subscriptions are made in Python (pywin32_posix/_evt_push.py); bookmarks are not there yet.
+    if (!callback.is_none() || !bookmark.is_none()) w32::throw_win32(50, "EvtSubscribe");
+    if (signal.is_none()) w32::throw_win32(87, "EvtSubscribe");  // neither a signal nor a callback
     HandleArg event;
     if (!nb::try_cast<HandleArg>(signal, event)) throw nb::type_error("SignalEvent must be an event handle");
     nb::gil_scoped_release release;

@@ -119,8 +119,16 @@ def test_refusals(log, tmp_path):
         E.EvtRender(rs, E.EvtRenderEventXml)  # a result set is not an event
     assert exc.value.winerror == 6
     ev_handle = win32event.CreateEvent(None, 0, 0, None)
-    with pytest.raises(pywintypes.error) as exc:
+    with pytest.raises(pywintypes.error) as exc:  # a callback and a signal event at once
         E.EvtSubscribe(name, E.EvtSubscribeToFutureEvents, ev_handle, lambda *a: 0)
+    assert exc.value.winerror == ERROR_INVALID_PARAMETER
+    with pytest.raises(TypeError):
+        E.EvtSubscribe(name, E.EvtSubscribeToFutureEvents, None, "not callable")
+    with pytest.raises(pywintypes.error) as exc:  # neither a signal event nor a callback
+        E.EvtSubscribe(name, E.EvtSubscribeToFutureEvents)
+    assert exc.value.winerror == ERROR_INVALID_PARAMETER
+    with pytest.raises(pywintypes.error) as exc:
+        E.EvtSubscribe(name, E.EvtSubscribeStartAfterBookmark, ev_handle)
     assert exc.value.winerror == ERROR_NOT_SUPPORTED
     bad = tmp_path / "bad.evtx"
     bad.write_bytes(b"\0" * 4096)
@@ -206,3 +214,40 @@ def test_log_full_under_do_not_overwrite(log):
             E.ReportEvent(h, 4, 0, i, None, ["w" * 300], None)
     assert E.EvtGetLogInfo(E.EvtOpenLog(name, E.EvtOpenChannelPath), E.EvtLogFull) == \
         (True, E.EvtVarTypeBoolean)
+
+
+def test_push_subscription_delivers_records_of_another_process(log, run_py):
+    import queue
+    name, source = log
+    fill(source, 2)
+    got = queue.Queue()
+
+    def callback(action, context, event):
+        got.put((action, context, E.EvtRender(event, E.EvtRenderEventXml)))
+
+    sub = E.EvtSubscribe(name, E.EvtSubscribeToFutureEvents, None, Callback=callback,
+                         Context="ctx", Query="*[System[Level=2]]")
+    try:
+        r = run_py("import sys, win32evtlogutil as U\n"
+                   "U.ReportEvent(sys.argv[1], 60, eventType=4, strings=['skip'])\n"
+                   "U.ReportEvent(sys.argv[1], 61, eventType=1, strings=['pushed'])\n", source)
+        assert r.returncode == 0, r.stderr
+        action, context, xml = got.get(timeout=15)
+        assert action == E.EvtSubscribeActionDeliver and context == "ctx"
+        assert "<Data>pushed</Data>" in xml
+    finally:
+        sub.Close()
+    win32evtlogutil.ReportEvent(source, 62, eventType=1)
+    sub.Close()  # twice is fine
+    assert got.empty() or "<EventID Qualifiers='0'>62<" not in got.get_nowait()[2]
+
+
+def test_push_subscription_from_the_oldest_record(log):
+    import queue
+    name, source = log
+    fill(source, 3)
+    got = queue.Queue()
+    with E.EvtSubscribe(name, E.EvtSubscribeStartAtOldestRecord, None,
+                        Callback=lambda a, c, e: got.put(E.EvtRender(e, 1))):
+        ids = [got.get(timeout=15) for _ in range(3)]
+    assert all("<Provider Name='%s'/>" % source in x for x in ids)
