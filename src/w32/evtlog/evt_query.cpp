@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "w32/error/win32_error.h"
+#include "w32/evtlog/source_registry.h"
 
 namespace w32::evtlog {
 
@@ -200,14 +201,6 @@ bool compare(int64_t a, const std::string& op, int64_t b) {
     return a >= b;
 }
 
-bool same_text(const std::string& a, const std::string& b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
-
 bool eval(const Node& n, const EventRecord& r, int64_t now_ms) {
     switch (n.kind) {
     case Node::And: return eval(*n.left, r, now_ms) && eval(*n.right, r, now_ms);
@@ -215,7 +208,7 @@ bool eval(const Node& n, const EventRecord& r, int64_t now_ms) {
     case Node::Compare: return compare(field_value(n.field, r), n.op, n.number);
     case Node::Provider:
         for (const auto& name : n.names)
-            if (same_text(name, r.source_name)) return true;
+            if (same_name(name, r.source_name)) return true;
         return false;
     case Node::MaxAge: return now_ms - int64_t(r.time_generated) * 1000 <= n.number;
     }
