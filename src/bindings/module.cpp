@@ -19,5 +19,7 @@ NB_MODULE(_w32, m) {
     bindings::bind_message_functions(win32api, m.def_submodule("win32gui"), win32event);
     bindings::bind_process_functions(win32api);
     bindings::bind_win32evtlog(m.def_submodule("win32evtlog"));
+    bindings::bind_win32file(m.def_submodule("win32file"));
+    bindings::bind_win32pipe(m.def_submodule("win32pipe"));
     bindings::bind_diagnostics(m.def_submodule("_diagnostics"));
 }

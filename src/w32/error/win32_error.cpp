@@ -70,6 +70,7 @@ uint32_t win32_from_errno(int err) noexcept {
         case EFBIG: return err::kDiskFull;
         case EIO: return err::kInvalidFunction;
         case EDEADLK: return err::kLockViolation;
+        case EMSGSIZE: return err::kNotEnoughQuota;  // a pipe message larger than the socket buffer
         default: return err::kInvalidFunction;
     }
 }

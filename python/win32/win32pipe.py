@@ -1,0 +1,35 @@
+"""win32pipe: named and anonymous pipes.
+
+Named pipes (\\\\.\\pipe\\NAME) are AF_UNIX sockets in the session's runtime
+directory, private to the user; processes of one session (see
+PYWIN32_POSIX_ROOT) reach each other's pipes. Synchronous for now: an
+OVERLAPPED argument raises pywintypes.error(ERROR_NOT_SUPPORTED).
+"""
+from pywin32_posix._errors import error  # noqa: F401
+from pywin32_posix._w32.win32pipe import *  # noqa: F401,F403
+
+PIPE_ACCESS_INBOUND = 0x00000001
+PIPE_ACCESS_OUTBOUND = 0x00000002
+PIPE_ACCESS_DUPLEX = 0x00000003
+FILE_FLAG_FIRST_PIPE_INSTANCE = 0x00080000
+
+PIPE_WAIT = 0x00000000
+PIPE_NOWAIT = 0x00000001
+PIPE_READMODE_BYTE = 0x00000000
+PIPE_READMODE_MESSAGE = 0x00000002
+PIPE_TYPE_BYTE = 0x00000000
+PIPE_TYPE_MESSAGE = 0x00000004
+PIPE_ACCEPT_REMOTE_CLIENTS = 0x00000000
+PIPE_REJECT_REMOTE_CLIENTS = 0x00000008
+PIPE_UNLIMITED_INSTANCES = 255
+
+# GetNamedPipeInfo flags.
+PIPE_CLIENT_END = 0x00000000
+PIPE_SERVER_END = 0x00000001
+
+# WaitNamedPipe/CallNamedPipe timeouts; DWORDs spelt signed, as pywin32 does.
+NMPWAIT_USE_DEFAULT_WAIT = 0x00000000
+NMPWAIT_NOWAIT = 0x00000001
+NMPWAIT_WAIT_FOREVER = -1
+
+UNICODE = 1

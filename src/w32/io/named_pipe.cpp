@@ -1,0 +1,614 @@
+#include "w32/io/named_pipe.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "w32/error/codes.h"
+#include "w32/error/win32_error.h"
+#include "w32/io/fd_wait.h"
+#include "w32/io/pipe_end.h"
+#include "w32/io/pipe_names.h"
+#include "w32/kernel/session_root.h"
+
+namespace w32::io {
+
+namespace {
+
+constexpr uint32_t kDefaultWaitMs = 50;   // nDefaultTimeOut 0 means 50 ms on Windows
+constexpr uint32_t kWaitPollMs = 5;
+constexpr int kSocketBufferBytes = 1 << 20;
+
+// --- files of a pipe directory ----------------------------------------------
+
+// "<uniq>.inst": the instance's parameters, locked (OFD) while it lives.
+// "<uniq>.m" / "<uniq>.b": its listening socket, present while it is free.
+struct InstanceParams {
+    uint32_t max_instances = 1, pipe_mode = 0, out_size = 0, in_size = 0, timeout_ms = 0;
+};
+
+std::string new_uniq() {
+    static std::atomic<uint32_t> counter{0};
+    static const uint32_t salt = std::random_device{}();
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%08x%04x%04x", static_cast<unsigned>(::getpid()), salt & 0xFFFF,
+                  counter.fetch_add(1) & 0xFFFF);
+    return buf;
+}
+
+sockaddr_un socket_address(const std::string& path) {
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::memcpy(a.sun_path, path.c_str(), path.size() + 1);  // pipe_directory bounded the length
+    return a;
+}
+
+bool locked_by_someone(int fd) {
+    struct flock fl{};
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    if (::fcntl(fd, F_OFD_GETLK, &fl) != 0) return false;
+    return fl.l_type != F_UNLCK;
+}
+
+std::optional<InstanceParams> read_live_instance(const std::string& inst_path) {
+    UniqueFd fd(::open(inst_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd || !locked_by_someone(fd.get())) return std::nullopt;
+    char buf[128] = {};
+    ssize_t n = ::pread(fd.get(), buf, sizeof buf - 1, 0);
+    InstanceParams p;
+    if (n <= 0 || std::sscanf(buf, "%u %u %u %u %u", &p.max_instances, &p.pipe_mode, &p.out_size,
+                              &p.in_size, &p.timeout_ms) != 5)
+        return std::nullopt;
+    return p;
+}
+
+std::vector<std::string> entries_with_suffix(const std::string& dir, std::string_view suffix) {
+    std::vector<std::string> out;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return out;
+    while (dirent* e = ::readdir(d)) {
+        std::string_view n = e->d_name;
+        if (n.size() > suffix.size() && n.substr(n.size() - suffix.size()) == suffix)
+            out.emplace_back(n.substr(0, n.size() - suffix.size()));
+    }
+    ::closedir(d);
+    return out;
+}
+
+struct LiveInstances {
+    uint32_t count = 0;
+    std::optional<InstanceParams> first;
+    std::vector<std::string> stale;  // uniq of instances whose owner is gone
+};
+
+LiveInstances live_instances(const std::string& dir) {
+    LiveInstances out;
+    for (auto& uniq : entries_with_suffix(dir, ".inst")) {
+        if (auto p = read_live_instance(dir + "/" + uniq + ".inst")) {
+            ++out.count;
+            if (!out.first) out.first = p;
+        } else {
+            out.stale.push_back(uniq);
+        }
+    }
+    return out;
+}
+
+void remove_instance_files(const std::string& dir, const std::string& uniq) {
+    for (const char* suffix : {".m", ".b", ".inst"}) ::unlink((dir + "/" + uniq + suffix).c_str());
+}
+
+// Holds the pipe directory's lock file (flock) while instances are counted
+// and created, so two creators cannot both take the last instance.
+class DirLock {
+public:
+    explicit DirLock(const std::string& dir)
+        : fd_(::open((dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) {
+        if (!fd_) throw_errno(errno, "CreateNamedPipe");
+        while (::flock(fd_.get(), LOCK_EX) != 0)
+            if (errno != EINTR) throw_errno(errno, "CreateNamedPipe");
+    }
+
+private:
+    UniqueFd fd_;  // closing it releases the lock
+};
+
+UniqueFd make_socket(bool message_type, int flags, const char* function) {
+    int fd = ::socket(AF_UNIX, (message_type ? SOCK_SEQPACKET : SOCK_STREAM) | SOCK_CLOEXEC | flags, 0);
+    if (fd < 0) throw_errno(errno, function);
+    // A message must fit in the send buffer whole: ask for room (the kernel
+    // caps it at net.core.wmem_max; larger messages give ERROR_NOT_ENOUGH_QUOTA).
+    int size = kSocketBufferBytes;
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    return UniqueFd(fd);
+}
+
+std::optional<ucred> peer_credentials(int fd) {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return std::nullopt;
+    return cred;
+}
+
+// --- the endpoint -----------------------------------------------------------
+
+class NamedPipeEnd : public PipeEnd {
+public:
+    // A server instance: listening, no client yet.
+    NamedPipeEnd(std::string dir, std::string uniq, UniqueFd inst_lock, const InstanceParams& params,
+                 uint32_t access)
+        : PipeEnd(UniqueFd(), access), server_(true), dir_(std::move(dir)), uniq_(std::move(uniq)),
+          inst_lock_(std::move(inst_lock)), params_(params), owner_pid_(::getpid()) {
+        read_message_ = params.pipe_mode & kPipeReadmodeMessage;
+        nowait_ = params.pipe_mode & kPipeNowait;
+        listen_again();
+    }
+
+    // A client: connected at once.
+    NamedPipeEnd(UniqueFd connected, const InstanceParams& params, uint32_t access)
+        : PipeEnd(std::move(connected), access), server_(false), params_(params), owner_pid_(::getpid()) {}
+
+    ~NamedPipeEnd() override {
+        // A forked child dropping its copy must not take the parent's
+        // instance off the file system.
+        if (server_ && owner_pid_ == ::getpid()) remove_instance_files(dir_, uniq_);
+    }
+
+    bool server() const noexcept { return server_; }
+    bool message_type() const noexcept { return params_.pipe_mode & kPipeTypeMessage; }
+    const InstanceParams& params() const noexcept { return params_; }
+    const std::string& dir() const noexcept { return dir_; }
+
+    uint32_t mode() const {
+        std::lock_guard lock(state_mutex_);
+        return (read_message_ ? kPipeReadmodeMessage : 0) | (nowait_ ? kPipeNowait : 0);
+    }
+
+    void set_mode(uint32_t mode) {
+        if ((mode & kPipeReadmodeMessage) && !message_type())
+            throw_win32(err::kInvalidParameter, "SetNamedPipeHandleState");
+        if (mode & ~(kPipeReadmodeMessage | kPipeNowait))
+            throw_win32(err::kInvalidParameter, "SetNamedPipeHandleState");
+        std::lock_guard lock(state_mutex_);
+        read_message_ = mode & kPipeReadmodeMessage;
+        nowait_ = mode & kPipeNowait;
+    }
+
+    bool reads_messages() const {
+        std::lock_guard lock(state_mutex_);
+        return read_message_;
+    }
+
+    uint32_t connect(const sync::InterruptCheck& interrupted) {
+        if (!server_) throw_win32(err::kInvalidFunction, "ConnectNamedPipe");
+        if (fd()) return err::kPipeConnected;
+        int lfd;
+        bool nowait;
+        {
+            std::lock_guard lock(state_mutex_);
+            lfd = listener_.get();
+            nowait = nowait_;
+        }
+        pollfd p{lfd, POLLIN, 0};
+        bool early = ::poll(&p, 1, 0) > 0;
+        if (!early) {
+            if (nowait) throw_win32(err::kPipeListening, "ConnectNamedPipe");
+            wait_fd(lfd, POLLIN, kInfinite, interrupted, "ConnectNamedPipe");
+        }
+        std::lock_guard lock(state_mutex_);
+        // Off the file system first: no client may queue behind the one we take.
+        ::unlink(socket_path().c_str());
+        int c = ::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+        if (c < 0) {
+            int e = errno;
+            rebind_locked();
+            throw_errno(e, "ConnectNamedPipe");
+        }
+        listener_.reset();
+        int size = kSocketBufferBytes;
+        ::setsockopt(c, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+        exchange_fd(std::make_shared<UniqueFd>(c));
+        ever_connected_ = true;
+        return early ? err::kPipeConnected : 0;
+    }
+
+    void disconnect() {
+        if (!server_) throw_win32(err::kInvalidFunction, "DisconnectNamedPipe");
+        if (FdRef old = exchange_fd(nullptr)) ::shutdown(old->get(), SHUT_RDWR);
+        std::lock_guard lock(state_mutex_);
+        {
+            std::lock_guard rl(read_mutex_);
+            leftover_.clear();
+            leftover_pos_ = 0;
+        }
+        ever_connected_ = true;
+        // A client still queued on the old listener is dropped with it.
+        ::unlink(socket_path().c_str());
+        listener_.reset();
+        rebind_locked();
+    }
+
+    ReadResult read(std::span<std::byte> buffer, const sync::InterruptCheck& interrupted) override {
+        FdRef f = connection("ReadFile");
+        std::lock_guard rl(read_mutex_);
+        if (leftover_pos_ < leftover_.size()) return from_leftover(buffer);
+        if (!wait_for_data(*f, interrupted, "ReadFile")) throw_win32(err::kNoData, "ReadFile");
+        if (!message_type()) {
+            ssize_t n = recv_retry(f->get(), buffer.data(), buffer.size(), 0, "ReadFile");
+            if (n == 0 && !buffer.empty()) throw_win32(err::kBrokenPipe, "ReadFile");
+            return {static_cast<size_t>(n), 0};
+        }
+        size_t length = next_message_length(f->get(), "ReadFile");
+        if (length <= buffer.size()) {
+            recv_retry(f->get(), buffer.data(), length, 0, "ReadFile");
+            return {length, 0};
+        }
+        // Longer than the buffer: keep the rest for the next reads.
+        leftover_.resize(length);
+        recv_retry(f->get(), leftover_.data(), length, 0, "ReadFile");
+        leftover_pos_ = 0;
+        return from_leftover(buffer);
+    }
+
+    size_t write(std::span<const std::byte> data, const sync::InterruptCheck& interrupted) override {
+        FdRef f = connection("WriteFile");
+        // An empty message would read as end of data on SOCK_SEQPACKET.
+        if (data.empty()) return 0;
+        size_t done = 0;
+        while (done < data.size()) {
+            wait_fd(f->get(), POLLOUT, kInfinite, interrupted, "WriteFile");
+            ssize_t n = ::send(f->get(), data.data() + done, data.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n >= 0) {
+                done += static_cast<size_t>(n);
+            } else if (errno != EINTR && errno != EAGAIN) {
+                throw_write_error(errno);
+            }
+        }
+        return done;
+    }
+
+    PeekResult peek(size_t size) override {
+        FdRef f = connection("PeekNamedPipe");
+        std::lock_guard rl(read_mutex_);
+        PeekResult out;
+        if (leftover_pos_ < leftover_.size()) {
+            size_t left = leftover_.size() - leftover_pos_;
+            size_t n = std::min(size, left);
+            out.data.assign(reinterpret_cast<const char*>(leftover_.data() + leftover_pos_), n);
+            out.total_available = static_cast<uint32_t>(left);
+            out.left_this_message = message_type() ? static_cast<uint32_t>(left - n) : 0;
+            return out;
+        }
+        pollfd p{f->get(), POLLIN, 0};
+        if (::poll(&p, 1, 0) <= 0) return out;
+        size_t length;
+        if (message_type()) {
+            length = next_message_length(f->get(), "PeekNamedPipe");
+        } else {
+            int avail = 0;
+            ::ioctl(f->get(), FIONREAD, &avail);
+            length = static_cast<size_t>(avail);
+            if (length == 0) throw_win32(err::kBrokenPipe, "PeekNamedPipe");
+        }
+        out.total_available = static_cast<uint32_t>(length);
+        size_t n = std::min(size, length);
+        out.data.resize(n);
+        if (n > 0) recv_retry(f->get(), out.data.data(), n, MSG_PEEK, "PeekNamedPipe");
+        if (message_type()) out.left_this_message = static_cast<uint32_t>(length - n);
+        return out;
+    }
+
+    ucred peer(const char* function) {
+        FdRef f = connection(function);
+        auto c = peer_credentials(f->get());
+        if (!c) throw_win32(err::kPipeNotConnected, function);
+        return *c;
+    }
+
+private:
+    std::string socket_path() const { return dir_ + "/" + uniq_ + (message_type() ? ".m" : ".b"); }
+
+    void listen_again() {
+        std::lock_guard lock(state_mutex_);
+        rebind_locked();
+    }
+
+    void rebind_locked() {
+        UniqueFd s = make_socket(message_type(), 0, "CreateNamedPipe");
+        std::string path = socket_path();
+        sockaddr_un a = socket_address(path);
+        ::unlink(path.c_str());
+        if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw_errno(errno, "CreateNamedPipe");
+        ::chmod(path.c_str(), 0600);
+        // Backlog 0: the kernel queues exactly one client; the next one sees
+        // the instance busy.
+        if (::listen(s.get(), 0) != 0) throw_errno(errno, "CreateNamedPipe");
+        listener_ = std::move(s);
+    }
+
+    FdRef connection(const char* function) {
+        FdRef f = fd();
+        if (f) return f;
+        std::lock_guard lock(state_mutex_);
+        throw_win32(ever_connected_ ? err::kPipeNotConnected : err::kPipeListening, function);
+    }
+
+    bool wait_for_data(const UniqueFd& f, const sync::InterruptCheck& interrupted, const char* function) {
+        bool nowait;
+        {
+            std::lock_guard lock(state_mutex_);
+            nowait = nowait_;
+        }
+        return wait_fd(f.get(), POLLIN, nowait ? 0 : kInfinite, nowait ? nullptr : interrupted, function);
+    }
+
+    static ssize_t recv_retry(int fd, void* buf, size_t n, int flags, const char* function) {
+        for (;;) {
+            ssize_t r = ::recv(fd, buf, n, flags);
+            if (r >= 0) return r;
+            if (errno == ECONNRESET) throw_win32(err::kBrokenPipe, function);
+            if (errno != EINTR) throw_errno(errno, function);
+        }
+    }
+
+    // The next message's full length (MSG_TRUNC reports it); end of data
+    // (never an empty message: writes of nothing send nothing) is a broken pipe.
+    static size_t next_message_length(int fd, const char* function) {
+        char probe;
+        ssize_t n = recv_retry(fd, &probe, 1, MSG_PEEK | MSG_TRUNC, function);
+        if (n == 0) throw_win32(err::kBrokenPipe, function);
+        return static_cast<size_t>(n);
+    }
+
+    ReadResult from_leftover(std::span<std::byte> buffer) {
+        size_t left = leftover_.size() - leftover_pos_;
+        size_t n = std::min(buffer.size(), left);
+        std::memcpy(buffer.data(), leftover_.data() + leftover_pos_, n);
+        leftover_pos_ += n;
+        bool more = leftover_pos_ < leftover_.size();
+        if (!more) {
+            leftover_.clear();
+            leftover_pos_ = 0;
+        }
+        // In byte read mode a message pipe hands out the rest without complaint.
+        return {n, more && reads_messages() ? err::kMoreData : 0};
+    }
+
+    const bool server_;
+    std::string dir_, uniq_;
+    UniqueFd inst_lock_;  // the OFD lock that says this instance lives
+    InstanceParams params_;
+    pid_t owner_pid_;
+
+    mutable std::mutex state_mutex_;
+    UniqueFd listener_;
+    bool read_message_ = false, nowait_ = false, ever_connected_ = false;
+
+    std::mutex read_mutex_;
+    std::vector<std::byte> leftover_;  // the unread rest of a message longer than a read
+    size_t leftover_pos_ = 0;
+};
+
+std::shared_ptr<NamedPipeEnd> named_pipe_of(Handle h, const char* function) {
+    auto pipe = std::dynamic_pointer_cast<NamedPipeEnd>(pipe_of(h, function));
+    if (!pipe) throw_win32(err::kInvalidHandle, function);
+    return pipe;
+}
+
+InstanceParams params_from(const NamedPipeParams& p) {
+    return {p.max_instances, p.pipe_mode, p.out_buffer_size, p.in_buffer_size, p.default_timeout_ms};
+}
+
+uint32_t server_access(uint32_t open_mode) {
+    uint32_t a = 0;
+    if (open_mode & kPipeAccessInbound) a |= kGenericRead;
+    if (open_mode & kPipeAccessOutbound) a |= kGenericWrite;
+    return a;
+}
+
+}  // namespace
+
+std::shared_ptr<PipeEnd> pipe_of(Handle h, const char* function) {
+    auto entry = HandleTable::instance().lookup(h, function);
+    if (entry.object->type() != ObjectType::Pipe) throw_win32(err::kInvalidHandle, function);
+    return std::static_pointer_cast<PipeEnd>(std::move(entry.object));
+}
+
+Handle create_named_pipe(std::string_view path, const NamedPipeParams& p) {
+    constexpr const char* fn = "CreateNamedPipe";
+    constexpr uint32_t known_open = kPipeAccessDuplex | kFileFlagFirstPipeInstance | kFileFlagWriteThrough |
+                                    kFileFlagOverlapped | 0x00040000 /* WRITE_DAC */ |
+                                    0x00080000 /* WRITE_OWNER */ | 0x01000000 /* ACCESS_SYSTEM_SECURITY */;
+    constexpr uint32_t known_pipe = kPipeNowait | kPipeReadmodeMessage | kPipeTypeMessage | kPipeRejectRemoteClients;
+    if ((p.open_mode & kPipeAccessDuplex) == 0 || (p.open_mode & ~known_open) || (p.pipe_mode & ~known_pipe) ||
+        p.max_instances == 0 || p.max_instances > kPipeUnlimitedInstances ||
+        ((p.pipe_mode & kPipeReadmodeMessage) && !(p.pipe_mode & kPipeTypeMessage)))
+        throw_win32(err::kInvalidParameter, fn);
+    // Overlapped I/O arrives with win32file's overlapped machinery.
+    if (p.open_mode & kFileFlagOverlapped) throw_win32(err::kNotSupported, fn);
+    std::string dir = pipe_directory(path, fn);
+    ensure_private_dir(dir);
+    DirLock lock(dir);
+    LiveInstances live = live_instances(dir);
+    for (auto& uniq : live.stale) remove_instance_files(dir, uniq);
+    if (live.first) {
+        if ((p.open_mode & kFileFlagFirstPipeInstance) ||
+            ((live.first->pipe_mode ^ p.pipe_mode) & kPipeTypeMessage))
+            throw_win32(err::kAccessDenied, fn);
+        if (live.count >= live.first->max_instances) throw_win32(err::kPipeBusy, fn);
+    }
+    std::string uniq = new_uniq();
+    std::string inst_path = dir + "/" + uniq + ".inst";
+    UniqueFd inst(::open(inst_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!inst) throw_errno(errno, fn);
+    InstanceParams params = params_from(p);
+    if (live.first) params.max_instances = live.first->max_instances;  // the first instance decides
+    char text[128];
+    int len = std::snprintf(text, sizeof text, "%u %u %u %u %u\n", params.max_instances, params.pipe_mode,
+                            params.out_size, params.in_size, params.timeout_ms);
+    struct flock fl{};
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    if (::write(inst.get(), text, len) != len || ::fcntl(inst.get(), F_OFD_SETLK, &fl) != 0) {
+        int e = errno;
+        ::unlink(inst_path.c_str());
+        throw_errno(e, fn);
+    }
+    std::shared_ptr<NamedPipeEnd> end;
+    try {
+        end = std::make_shared<NamedPipeEnd>(dir, uniq, std::move(inst), params, server_access(p.open_mode));
+    } catch (...) {
+        remove_instance_files(dir, uniq);
+        throw;
+    }
+    Handle h = HandleTable::instance().insert(std::move(end), server_access(p.open_mode), p.inherit);
+    set_last_error(err::kSuccess);
+    return h;
+}
+
+uint32_t connect_named_pipe(Handle server, const sync::InterruptCheck& interrupted) {
+    return named_pipe_of(server, "ConnectNamedPipe")->connect(interrupted);
+}
+
+void disconnect_named_pipe(Handle server) { named_pipe_of(server, "DisconnectNamedPipe")->disconnect(); }
+
+void wait_named_pipe(std::string_view path, uint32_t timeout_ms, const sync::InterruptCheck& interrupted) {
+    constexpr const char* fn = "WaitNamedPipe";
+    std::string dir = pipe_directory(path, fn);
+    using clock = std::chrono::steady_clock;
+    std::optional<clock::time_point> deadline;
+    for (bool first = true;; first = false) {
+        LiveInstances live = live_instances(dir);
+        if (!live.first) throw_win32(err::kFileNotFound, fn);
+        if (first && timeout_ms != kNmpwaitWaitForever) {
+            uint32_t t = timeout_ms == kNmpwaitUseDefaultWait ? live.first->timeout_ms : timeout_ms;
+            if (t == 0) t = kDefaultWaitMs;
+            deadline = clock::now() + std::chrono::milliseconds(t);
+        }
+        // A free instance is one whose listening socket is in place.
+        bool type_message = live.first->pipe_mode & kPipeTypeMessage;
+        for (auto& uniq : entries_with_suffix(dir, type_message ? ".m" : ".b")) {
+            struct stat st;
+            if (::stat((dir + "/" + uniq + ".inst").c_str(), &st) == 0) return;
+        }
+        if (deadline && clock::now() >= *deadline) throw_win32(err::kSemTimeout, fn);
+        sleep_interruptibly(kWaitPollMs, interrupted);
+    }
+}
+
+Handle open_named_pipe(std::string_view path, uint32_t access, bool inherit) {
+    constexpr const char* fn = "CreateFile";
+    std::string dir = pipe_directory(path, fn);
+    bool busy = false;
+    for (const char* suffix : {".m", ".b"}) {
+        bool message_type = suffix[1] == 'm';
+        for (auto& uniq : entries_with_suffix(dir, suffix)) {
+            auto params = read_live_instance(dir + "/" + uniq + ".inst");
+            if (!params) continue;  // its server is gone
+            UniqueFd sock = make_socket(message_type, SOCK_NONBLOCK, fn);
+            sockaddr_un a = socket_address(dir + "/" + uniq + suffix);
+            if (::connect(sock.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+                if (errno == EAGAIN) busy = true;  // another client waits in its queue
+                continue;                          // gone or refused: try the next one
+            }
+            ::fcntl(sock.get(), F_SETFL, ::fcntl(sock.get(), F_GETFL) & ~O_NONBLOCK);
+            auto end = std::make_shared<NamedPipeEnd>(std::move(sock), *params, access);
+            Handle h = HandleTable::instance().insert(std::move(end), access, inherit);
+            set_last_error(err::kSuccess);
+            return h;
+        }
+    }
+    if (busy || live_instances(dir).first) throw_win32(err::kPipeBusy, fn);
+    throw_win32(err::kFileNotFound, fn);
+}
+
+PeekResult peek_named_pipe(Handle h, size_t size) { return pipe_of(h, "PeekNamedPipe")->peek(size); }
+
+TransactResult transact_named_pipe(Handle h, std::string_view message, size_t read_size,
+                                   const sync::InterruptCheck& interrupted) {
+    auto pipe = named_pipe_of(h, "TransactNamedPipe");
+    if (!pipe->message_type() || !pipe->reads_messages()) throw_win32(err::kBadPipe, "TransactNamedPipe");
+    pipe->write(std::as_bytes(std::span(message.data(), message.size())), interrupted);
+    TransactResult out;
+    out.data.resize(read_size);
+    ReadResult r = pipe->read(std::as_writable_bytes(std::span(out.data.data(), out.data.size())), interrupted);
+    out.data.resize(r.bytes);
+    out.status = r.status;
+    return out;
+}
+
+TransactResult call_named_pipe(std::string_view path, std::string_view message, size_t read_size,
+                               uint32_t timeout_ms, const sync::InterruptCheck& interrupted) {
+    Handle h = 0;
+    try {
+        h = open_named_pipe(path, kGenericRead | kGenericWrite, false);
+    } catch (const Win32Error& e) {
+        if (e.code() != err::kPipeBusy) throw;
+        wait_named_pipe(path, timeout_ms, interrupted);
+        h = open_named_pipe(path, kGenericRead | kGenericWrite, false);
+    }
+    auto& table = HandleTable::instance();
+    try {
+        set_named_pipe_handle_state(h, kPipeReadmodeMessage);
+        TransactResult r = transact_named_pipe(h, message, read_size, interrupted);
+        table.close(h, "CallNamedPipe");
+        return r;
+    } catch (...) {
+        table.close(h, "CallNamedPipe");
+        throw;
+    }
+}
+
+PipeHandleState get_named_pipe_handle_state(Handle h) {
+    auto pipe = named_pipe_of(h, "GetNamedPipeHandleState");
+    PipeHandleState out;
+    out.mode = pipe->mode();
+    out.instances = pipe->server() ? live_instances(pipe->dir()).count : 0;
+    if (pipe->server()) {
+        try {
+            if (passwd* pw = ::getpwuid(pipe->peer("GetNamedPipeHandleState").uid)) out.user_name = pw->pw_name;
+        } catch (const Win32Error&) {
+        }
+    }
+    return out;
+}
+
+void set_named_pipe_handle_state(Handle h, std::optional<uint32_t> mode) {
+    auto pipe = named_pipe_of(h, "SetNamedPipeHandleState");
+    if (mode) pipe->set_mode(*mode);
+}
+
+PipeInfo get_named_pipe_info(Handle h) {
+    auto pipe = named_pipe_of(h, "GetNamedPipeInfo");
+    const auto& p = pipe->params();
+    return {(pipe->server() ? kPipeServerEnd : 0u) | (p.pipe_mode & kPipeTypeMessage), p.out_size, p.in_size,
+            p.max_instances};
+}
+
+pid_t get_named_pipe_client_process_id(Handle h) {
+    auto pipe = named_pipe_of(h, "GetNamedPipeClientProcessId");
+    return pipe->server() ? pipe->peer("GetNamedPipeClientProcessId").pid : ::getpid();
+}
+
+pid_t get_named_pipe_server_process_id(Handle h) {
+    auto pipe = named_pipe_of(h, "GetNamedPipeServerProcessId");
+    return pipe->server() ? ::getpid() : pipe->peer("GetNamedPipeServerProcessId").pid;
+}
+
+}  // namespace w32::io
