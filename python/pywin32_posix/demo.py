@@ -241,6 +241,106 @@ def child_mutex(name):
     time.sleep(60)
 
 
+# --- section: pipe -----------------------------------------------------------
+
+
+def section_pipe(rounds):
+    """A named pipe echo server here, clients in other processes."""
+    win32pipe = _import_or_skip("win32pipe")
+    win32file = _import_or_skip("win32file")
+    import threading
+
+    import pywintypes
+
+    name = rf"\\.\pipe\pywin32-posix-demo.{os.getpid()}"
+    clients = 2
+    mode = win32pipe.PIPE_TYPE_MESSAGE | win32pipe.PIPE_READMODE_MESSAGE
+    instances = [win32pipe.CreateNamedPipe(name, win32pipe.PIPE_ACCESS_DUPLEX, mode, clients,
+                                           65536, 65536, 0, None) for _ in range(clients)]
+    say(f"server {os.getpid()}: {clients} instances of {name} (message mode)")
+    served, errors, stop = [], [], threading.Event()
+
+    def serve(pipe):
+        # One instance serves one client at a time: connect, echo until the
+        # client goes, disconnect, and wait for the next one.
+        try:
+            while True:
+                win32pipe.ConnectNamedPipe(pipe, None)
+                if stop.is_set():
+                    return
+                pid = win32pipe.GetNamedPipeClientProcessId(pipe)
+                count = 0
+                while True:
+                    try:
+                        _, message = win32file.ReadFile(pipe, 4096)
+                    except pywintypes.error as e:
+                        # The client went away: Windows' "The pipe has been ended."
+                        expect(e.winerror == 109, f"unexpected error {e}")
+                        break
+                    win32file.WriteFile(pipe, b"echo: " + message)
+                    count += 1
+                served.append((pid, count))
+                win32pipe.DisconnectNamedPipe(pipe)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=serve, args=(p,), daemon=True) for p in instances]
+    for t in threads:
+        t.start()
+    children = [subprocess.Popen([sys.executable, "-m", "pywin32_posix.demo", "--child", "pipe", name,
+                                  str(rounds)], stdin=subprocess.DEVNULL) for _ in range(clients)]
+    try:
+        for child in children:
+            expect(child.wait(WAIT_MS / 1000 * 6) == 0, "a client failed")
+        stop.set()
+        for _ in threads:  # wake the instances waiting for a next client
+            while True:
+                try:
+                    win32pipe.WaitNamedPipe(name, WAIT_MS)
+                    win32file.CreateFile(name, win32file.GENERIC_READ, 0, None, win32file.OPEN_EXISTING,
+                                         0, None).Close()
+                    break
+                except pywintypes.error as e:
+                    if e.winerror != 231:  # ERROR_PIPE_BUSY: an instance is still disconnecting
+                        raise
+        for t in threads:
+            t.join(WAIT_MS / 1000)
+        expect(not errors, f"server: {errors}")
+        for pid, count in sorted(served):
+            say(f"server: answered {count} messages from process {pid}, then read ERROR_BROKEN_PIPE "
+                "and disconnected")
+        expect(sorted(c for _, c in served) == [1] * clients + [rounds] * clients, "messages went missing")
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+            child.wait()
+        for p in instances:
+            p.Close()
+
+
+def child_pipe(name, rounds):
+    import win32file
+    import win32pipe
+
+    rounds = int(rounds)
+    answer = win32pipe.CallNamedPipe(name, b"hello", 4096, WAIT_MS)
+    say(f"client {os.getpid()}: CallNamedPipe -> {answer!r}")
+    expect(answer == b"echo: hello", "wrong answer")
+    win32pipe.WaitNamedPipe(name, WAIT_MS)
+    pipe = win32file.CreateFile(name, win32file.GENERIC_READ | win32file.GENERIC_WRITE, 0, None,
+                                win32file.OPEN_EXISTING, 0, None)
+    win32pipe.SetNamedPipeHandleState(pipe, win32pipe.PIPE_READMODE_MESSAGE, None, None)
+    start = time.perf_counter()
+    for i in range(rounds):
+        message = b"%d" % i
+        expect(win32pipe.TransactNamedPipe(pipe, message, 4096, None) == b"echo: " + message, "wrong echo")
+    took = time.perf_counter() - start
+    say(f"client {os.getpid()}: {rounds} TransactNamedPipe round trips, "
+        f"{took / max(rounds, 1) * 1e6:.1f} us each")
+    pipe.Close()
+
+
 def _wait(win32event, handle, what):
     r = win32event.WaitForSingleObject(handle, WAIT_MS)
     if r != win32event.WAIT_OBJECT_0:
@@ -253,11 +353,13 @@ SECTIONS = [
     ("errors", "Errors: pywintypes.error across the API", section_errors),
     ("events", "Named events: two processes signal each other", section_events),
     ("mutex", "A mutex whose owner process is killed is abandoned", section_mutex),
+    ("pipe", "A named pipe echo server and client processes", section_pipe),
 ]
 
 CHILDREN = {
     "events": child_events,
     "mutex": child_mutex,
+    "pipe": child_pipe,
 }
 
 
