@@ -244,26 +244,40 @@ public:
         rebind_locked();
     }
 
+    // Each call tries the operation first and waits only when it would
+    // block: one system call for a write, two for a message read (peek into
+    // the caller's buffer with the message's length, then consume).
     ReadResult read(std::span<std::byte> buffer, const sync::InterruptCheck& interrupted) override {
         FdRef f = connection("ReadFile");
         std::lock_guard rl(read_mutex_);
         if (leftover_pos_ < leftover_.size()) return from_leftover(buffer);
-        if (!wait_for_data(*f, interrupted, "ReadFile")) throw_win32(err::kNoData, "ReadFile");
-        if (!message_type()) {
-            ssize_t n = recv_retry(f->get(), buffer.data(), buffer.size(), 0, "ReadFile");
-            if (n == 0 && !buffer.empty()) throw_win32(err::kBrokenPipe, "ReadFile");
-            return {static_cast<size_t>(n), 0};
+        const bool message = message_type();
+        for (;;) {
+            int flags = MSG_DONTWAIT | (message ? MSG_PEEK | MSG_TRUNC : 0);
+            ssize_t n = ::recv(f->get(), buffer.data(), buffer.size(), flags);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                if (errno == EAGAIN) {
+                    if (!wait_for_data(*f, interrupted, "ReadFile")) throw_win32(err::kNoData, "ReadFile");
+                    continue;
+                }
+                if (errno == ECONNRESET) throw_win32(err::kBrokenPipe, "ReadFile");
+                throw_errno(errno, "ReadFile");
+            }
+            // End of data (a message pipe never carries empty messages).
+            if (n == 0 && (message || !buffer.empty())) throw_win32(err::kBrokenPipe, "ReadFile");
+            if (!message) return {static_cast<size_t>(n), 0};
+            size_t length = static_cast<size_t>(n);
+            if (length <= buffer.size()) {
+                recv_retry(f->get(), nullptr, 0, MSG_DONTWAIT, "ReadFile");  // consume the peeked message
+                return {length, 0};
+            }
+            // Longer than the buffer: keep the rest for the next reads.
+            leftover_.resize(length);
+            recv_retry(f->get(), leftover_.data(), length, MSG_DONTWAIT, "ReadFile");
+            leftover_pos_ = 0;
+            return from_leftover(buffer);
         }
-        size_t length = next_message_length(f->get(), "ReadFile");
-        if (length <= buffer.size()) {
-            recv_retry(f->get(), buffer.data(), length, 0, "ReadFile");
-            return {length, 0};
-        }
-        // Longer than the buffer: keep the rest for the next reads.
-        leftover_.resize(length);
-        recv_retry(f->get(), leftover_.data(), length, 0, "ReadFile");
-        leftover_pos_ = 0;
-        return from_leftover(buffer);
     }
 
     size_t write(std::span<const std::byte> data, const sync::InterruptCheck& interrupted) override {
@@ -272,11 +286,12 @@ public:
         if (data.empty()) return 0;
         size_t done = 0;
         while (done < data.size()) {
-            wait_fd(f->get(), POLLOUT, kInfinite, interrupted, "WriteFile");
             ssize_t n = ::send(f->get(), data.data() + done, data.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
             if (n >= 0) {
                 done += static_cast<size_t>(n);
-            } else if (errno != EINTR && errno != EAGAIN) {
+            } else if (errno == EAGAIN) {
+                wait_fd(f->get(), POLLOUT, kInfinite, interrupted, "WriteFile");
+            } else if (errno != EINTR) {
                 throw_write_error(errno);
             }
         }
