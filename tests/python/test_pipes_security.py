@@ -210,3 +210,31 @@ def test_nowait_mode():
     w32util.assert_winerror(e, 232)  # ERROR_NO_DATA: nothing to read yet
     c.Close()
     h.Close()
+
+
+def test_one_way_pipes_refuse_the_wrong_direction():
+    for open_mode, wrong, right in ((win32pipe.PIPE_ACCESS_INBOUND, win32file.GENERIC_READ, win32file.GENERIC_WRITE),
+                                    (win32pipe.PIPE_ACCESS_OUTBOUND, win32file.GENERIC_WRITE, win32file.GENERIC_READ)):
+        name = pipe_name("oneway")
+        h = server(name, open_mode=open_mode)
+        with pytest.raises(pywintypes.error) as e:
+            client(name, access=wrong | right)
+        w32util.assert_winerror(e, w32util.ERROR_ACCESS_DENIED, "CreateFile")
+        client(name, access=right).Close()
+        h.Close()
+
+
+def test_a_message_larger_than_the_socket_buffer_is_not_enough_quota():
+    name = pipe_name("huge")
+    h = server(name)
+    c = client(name)
+    win32pipe.ConnectNamedPipe(h, None)
+    big = b"b" * (1 << 20)
+    reader = w32util.Worker(win32file.ReadFile, h, len(big))
+    assert win32file.WriteFile(c, big) == (0, len(big))
+    assert reader.join() == (0, big)
+    with pytest.raises(pywintypes.error) as e:
+        win32file.WriteFile(c, b"x" * (64 << 20))
+    w32util.assert_winerror(e, w32util.ERROR_NOT_ENOUGH_QUOTA, "WriteFile")
+    c.Close()
+    h.Close()

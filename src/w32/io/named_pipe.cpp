@@ -39,7 +39,7 @@ constexpr int kSocketBufferBytes = 1 << 20;
 // "<uniq>.inst": the instance's parameters, locked (OFD) while it lives.
 // "<uniq>.m" / "<uniq>.b": its listening socket, present while it is free.
 struct InstanceParams {
-    uint32_t max_instances = 1, pipe_mode = 0, out_size = 0, in_size = 0, timeout_ms = 0;
+    uint32_t max_instances = 1, pipe_mode = 0, out_size = 0, in_size = 0, timeout_ms = 0, open_mode = 0;
 };
 
 std::string new_uniq() {
@@ -72,8 +72,8 @@ std::optional<InstanceParams> read_live_instance(const std::string& inst_path) {
     char buf[128] = {};
     ssize_t n = ::pread(fd.get(), buf, sizeof buf - 1, 0);
     InstanceParams p;
-    if (n <= 0 || std::sscanf(buf, "%u %u %u %u %u", &p.max_instances, &p.pipe_mode, &p.out_size,
-                              &p.in_size, &p.timeout_ms) != 5)
+    if (n <= 0 || std::sscanf(buf, "%u %u %u %u %u %u", &p.max_instances, &p.pipe_mode, &p.out_size,
+                              &p.in_size, &p.timeout_ms, &p.open_mode) != 6)
         return std::nullopt;
     return p;
 }
@@ -427,7 +427,8 @@ std::shared_ptr<NamedPipeEnd> named_pipe_of(Handle h, const char* function) {
 }
 
 InstanceParams params_from(const NamedPipeParams& p) {
-    return {p.max_instances, p.pipe_mode, p.out_buffer_size, p.in_buffer_size, p.default_timeout_ms};
+    return {p.max_instances, p.pipe_mode, p.out_buffer_size, p.in_buffer_size, p.default_timeout_ms,
+            p.open_mode & kPipeAccessDuplex};
 }
 
 uint32_t server_access(uint32_t open_mode) {
@@ -475,8 +476,8 @@ Handle create_named_pipe(std::string_view path, const NamedPipeParams& p) {
     InstanceParams params = params_from(p);
     if (live.first) params.max_instances = live.first->max_instances;  // the first instance decides
     char text[128];
-    int len = std::snprintf(text, sizeof text, "%u %u %u %u %u\n", params.max_instances, params.pipe_mode,
-                            params.out_size, params.in_size, params.timeout_ms);
+    int len = std::snprintf(text, sizeof text, "%u %u %u %u %u %u\n", params.max_instances, params.pipe_mode,
+                            params.out_size, params.in_size, params.timeout_ms, params.open_mode);
     struct flock fl{};
     fl.l_type = F_WRLCK;
     fl.l_whence = SEEK_SET;
@@ -536,6 +537,10 @@ Handle open_named_pipe(std::string_view path, uint32_t access, bool inherit) {
         for (auto& uniq : entries_with_suffix(dir, suffix)) {
             auto params = read_live_instance(dir + "/" + uniq + ".inst");
             if (!params) continue;  // its server is gone
+            // A one-way pipe: the client may only take the other direction.
+            if (((access & (kGenericRead | kFileReadData)) && !(params->open_mode & kPipeAccessOutbound)) ||
+                ((access & (kGenericWrite | kFileWriteData)) && !(params->open_mode & kPipeAccessInbound)))
+                throw_win32(err::kAccessDenied, fn);
             UniqueFd sock = make_socket(message_type, SOCK_NONBLOCK, fn);
             sockaddr_un a = socket_address(dir + "/" + uniq + suffix);
             if (::connect(sock.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
