@@ -272,3 +272,32 @@ def test_names_are_case_insensitive():
     c = client("//./PiPe/" + name[9:].lower())
     c.Close()
     w32util.close_all(instances)
+
+
+def test_peek_answers_while_another_thread_waits_in_read():
+    name = pipe_name("peekwait")
+    h = server(name)
+    c = client(name)
+    win32pipe.ConnectNamedPipe(h, None)
+    reader = w32util.Worker(win32file.ReadFile, h, 100)
+    assert reader.still_running_after(0.2)
+    assert w32util.in_thread(lambda: win32pipe.PeekNamedPipe(h, 10), timeout=5) == (b"", 0, 0)
+    win32file.WriteFile(c, b"late")
+    assert reader.join() == (0, b"late")
+    c.Close()
+    h.Close()
+
+
+def test_disconnect_wakes_a_connect_waiting_in_another_thread_which_keeps_waiting():
+    name = pipe_name("discwait")
+    h = server(name)
+    waiter = w32util.Worker(win32pipe.ConnectNamedPipe, h, None)
+    assert waiter.still_running_after(0.2)
+    win32pipe.DisconnectNamedPipe(h)
+    assert waiter.still_running_after(0.2)
+    c = client(name)  # the new listener takes it, and the waiting connect sees it
+    assert waiter.join() == 0
+    win32file.WriteFile(c, b"ok")
+    assert win32file.ReadFile(h, 10) == (0, b"ok")
+    c.Close()
+    h.Close()

@@ -195,37 +195,28 @@ public:
         return read_message_;
     }
 
+    // Waits without holding the state lock: a DisconnectNamedPipe from
+    // another thread shuts the listener it waits on down, which wakes it to
+    // look again.
     uint32_t connect(const sync::InterruptCheck& interrupted) {
         if (!server_) throw_win32(err::kInvalidFunction, "ConnectNamedPipe");
-        if (fd()) return err::kPipeConnected;
-        int lfd;
-        bool nowait;
-        {
-            std::lock_guard lock(state_mutex_);
-            lfd = listener_.get();
-            nowait = nowait_;
+        bool waited = false;
+        for (;;) {
+            FdRef listener;
+            {
+                std::lock_guard lock(state_mutex_);
+                if (fd()) return err::kPipeConnected;
+                listener = listener_;
+                pollfd p{listener->get(), POLLIN, 0};
+                if (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+                    if (accept_locked()) return waited ? 0 : err::kPipeConnected;
+                } else if (nowait_) {
+                    throw_win32(err::kPipeListening, "ConnectNamedPipe");
+                }
+            }
+            wait_fd(listener->get(), POLLIN, kInfinite, interrupted, "ConnectNamedPipe");
+            waited = true;
         }
-        pollfd p{lfd, POLLIN, 0};
-        bool early = ::poll(&p, 1, 0) > 0;
-        if (!early) {
-            if (nowait) throw_win32(err::kPipeListening, "ConnectNamedPipe");
-            wait_fd(lfd, POLLIN, kInfinite, interrupted, "ConnectNamedPipe");
-        }
-        std::lock_guard lock(state_mutex_);
-        // Off the file system first: no client may queue behind the one we take.
-        ::unlink(socket_path().c_str());
-        int c = ::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC);
-        if (c < 0) {
-            int e = errno;
-            rebind_locked();
-            throw_errno(e, "ConnectNamedPipe");
-        }
-        listener_.reset();
-        int size = kSocketBufferBytes;
-        ::setsockopt(c, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
-        exchange_fd(std::make_shared<UniqueFd>(c));
-        ever_connected_ = true;
-        return early ? err::kPipeConnected : 0;
     }
 
     void disconnect() {
@@ -240,6 +231,7 @@ public:
         ever_connected_ = true;
         // A client still queued on the old listener is dropped with it.
         ::unlink(socket_path().c_str());
+        if (listener_) ::shutdown(listener_->get(), SHUT_RDWR);
         listener_.reset();
         rebind_locked();
     }
@@ -247,36 +239,38 @@ public:
     // Each call tries the operation first and waits only when it would
     // block: one system call for a write, two for a message read (peek into
     // the caller's buffer with the message's length, then consume).
+    // The read lock is not held while waiting, so PeekNamedPipe from
+    // another thread answers at once.
     ReadResult read(std::span<std::byte> buffer, const sync::InterruptCheck& interrupted) override {
         FdRef f = connection("ReadFile");
-        std::lock_guard rl(read_mutex_);
-        if (leftover_pos_ < leftover_.size()) return from_leftover(buffer);
         const bool message = message_type();
         for (;;) {
-            int flags = MSG_DONTWAIT | (message ? MSG_PEEK | MSG_TRUNC : 0);
-            ssize_t n = ::recv(f->get(), buffer.data(), buffer.size(), flags);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                if (errno == EAGAIN) {
-                    if (!wait_for_data(*f, interrupted, "ReadFile")) throw_win32(err::kNoData, "ReadFile");
-                    continue;
+            int error;
+            {
+                std::lock_guard rl(read_mutex_);
+                if (leftover_pos_ < leftover_.size()) return from_leftover(buffer);
+                int flags = MSG_DONTWAIT | (message ? MSG_PEEK | MSG_TRUNC : 0);
+                ssize_t n = ::recv(f->get(), buffer.data(), buffer.size(), flags);
+                if (n >= 0) {
+                    // End of data (a message pipe never carries empty messages).
+                    if (n == 0 && (message || !buffer.empty())) throw_win32(err::kBrokenPipe, "ReadFile");
+                    if (!message) return {static_cast<size_t>(n), 0};
+                    size_t length = static_cast<size_t>(n);
+                    if (length <= buffer.size()) {
+                        recv_retry(f->get(), nullptr, 0, MSG_DONTWAIT, "ReadFile");  // consume the peeked message
+                        return {length, 0};
+                    }
+                    // Longer than the buffer: keep the rest for the next reads.
+                    leftover_.resize(length);
+                    recv_retry(f->get(), leftover_.data(), length, MSG_DONTWAIT, "ReadFile");
+                    leftover_pos_ = 0;
+                    return from_leftover(buffer);
                 }
-                if (errno == ECONNRESET) throw_win32(err::kBrokenPipe, "ReadFile");
-                throw_errno(errno, "ReadFile");
+                error = errno;
+                if (error == ECONNRESET) throw_win32(err::kBrokenPipe, "ReadFile");
+                if (error != EAGAIN && error != EINTR) throw_errno(error, "ReadFile");
             }
-            // End of data (a message pipe never carries empty messages).
-            if (n == 0 && (message || !buffer.empty())) throw_win32(err::kBrokenPipe, "ReadFile");
-            if (!message) return {static_cast<size_t>(n), 0};
-            size_t length = static_cast<size_t>(n);
-            if (length <= buffer.size()) {
-                recv_retry(f->get(), nullptr, 0, MSG_DONTWAIT, "ReadFile");  // consume the peeked message
-                return {length, 0};
-            }
-            // Longer than the buffer: keep the rest for the next reads.
-            leftover_.resize(length);
-            recv_retry(f->get(), leftover_.data(), length, MSG_DONTWAIT, "ReadFile");
-            leftover_pos_ = 0;
-            return from_leftover(buffer);
+            if (error == EAGAIN && !wait_for_data(*f, interrupted, "ReadFile")) throw_win32(err::kNoData, "ReadFile");
         }
     }
 
@@ -345,7 +339,7 @@ private:
     }
 
     void rebind_locked() {
-        UniqueFd s = make_socket(message_type(), 0, "CreateNamedPipe");
+        UniqueFd s = make_socket(message_type(), SOCK_NONBLOCK, "CreateNamedPipe");
         std::string path = socket_path();
         sockaddr_un a = socket_address(path);
         ::unlink(path.c_str());
@@ -354,7 +348,29 @@ private:
         // Backlog 0: the kernel queues exactly one client; the next one sees
         // the instance busy.
         if (::listen(s.get(), 0) != 0) throw_errno(errno, "CreateNamedPipe");
-        listener_ = std::move(s);
+        listener_ = std::make_shared<UniqueFd>(std::move(s));
+    }
+
+    // Takes the queued client. The socket file goes first, so that no other
+    // client can queue behind the one taken. False if the queue was empty
+    // after all (the instance is listening again).
+    bool accept_locked() {
+        ::unlink(socket_path().c_str());
+        int c = ::accept4(listener_->get(), nullptr, nullptr, SOCK_CLOEXEC);
+        if (c < 0) {
+            int e = errno;
+            ::shutdown(listener_->get(), SHUT_RDWR);
+            rebind_locked();
+            if (e == EAGAIN || e == ECONNABORTED) return false;
+            throw_errno(e, "ConnectNamedPipe");
+        }
+        ::shutdown(listener_->get(), SHUT_RDWR);
+        listener_.reset();
+        int size = kSocketBufferBytes;
+        ::setsockopt(c, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+        exchange_fd(std::make_shared<UniqueFd>(c));
+        ever_connected_ = true;
+        return true;
     }
 
     FdRef connection(const char* function) {
@@ -412,7 +428,7 @@ private:
     pid_t owner_pid_;
 
     mutable std::mutex state_mutex_;
-    UniqueFd listener_;
+    FdRef listener_;  // shared with a ConnectNamedPipe waiting on it
     bool read_message_ = false, nowait_ = false, ever_connected_ = false;
 
     std::mutex read_mutex_;
