@@ -265,7 +265,15 @@ def section_pipe(rounds):
         # client goes, disconnect, and wait for the next one.
         try:
             while True:
-                win32pipe.ConnectNamedPipe(pipe, None)
+                try:
+                    win32pipe.ConnectNamedPipe(pipe, None)
+                except pywintypes.error as e:
+                    # ERROR_NO_DATA: a client came and went before we called.
+                    expect(e.winerror == 232, f"unexpected error {e}")
+                    win32pipe.DisconnectNamedPipe(pipe)
+                    if stop.is_set():
+                        return
+                    continue
                 if stop.is_set():
                     return
                 pid = win32pipe.GetNamedPipeClientProcessId(pipe)

@@ -301,3 +301,17 @@ def test_disconnect_wakes_a_connect_waiting_in_another_thread_which_keeps_waitin
     assert win32file.ReadFile(h, 10) == (0, b"ok")
     c.Close()
     h.Close()
+
+
+def test_client_gone_before_connect_named_pipe_is_no_data():
+    name = pipe_name("gone")
+    h = server(name)
+    client(name).Close()
+    with pytest.raises(pywintypes.error) as e:
+        win32pipe.ConnectNamedPipe(h, None)
+    w32util.assert_winerror(e, ERROR_NO_DATA, "ConnectNamedPipe")
+    win32pipe.DisconnectNamedPipe(h)
+    c = client(name)
+    assert win32pipe.ConnectNamedPipe(h, None) == ERROR_PIPE_CONNECTED
+    c.Close()
+    h.Close()

@@ -139,6 +139,11 @@ UniqueFd make_socket(bool message_type, int flags, const char* function) {
     return UniqueFd(fd);
 }
 
+bool peer_gone(const UniqueFd& fd) {
+    pollfd p{fd.get(), POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP));
+}
+
 std::optional<ucred> peer_credentials(int fd) {
     ucred cred{};
     socklen_t len = sizeof cred;
@@ -209,7 +214,13 @@ public:
                 listener = listener_;
                 pollfd p{listener->get(), POLLIN, 0};
                 if (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
-                    if (accept_locked()) return waited ? 0 : err::kPipeConnected;
+                    if (accept_locked()) {
+                        if (waited) return 0;
+                        // The client came and went before this call: Windows
+                        // fails with ERROR_NO_DATA, and the server disconnects.
+                        if (peer_gone(*fd())) throw_win32(err::kNoData, "ConnectNamedPipe");
+                        return err::kPipeConnected;
+                    }
                 } else if (nowait_) {
                     throw_win32(err::kPipeListening, "ConnectNamedPipe");
                 }
