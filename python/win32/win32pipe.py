@@ -33,3 +33,27 @@ NMPWAIT_NOWAIT = 0x00000001
 NMPWAIT_WAIT_FOREVER = -1
 
 UNICODE = 1
+
+
+def FdCreatePipe(sa, nSize, mode):
+    """An anonymous pipe as C runtime file descriptors: (read fd, write fd).
+
+    Here those are plain POSIX descriptors (os.pipe()); they are inheritable
+    when sa.bInheritHandle is set. mode (O_TEXT/O_BINARY) has no meaning on
+    POSIX, where every descriptor is binary, and is accepted as given.
+    """
+    import os
+
+    if not isinstance(mode, int) or not isinstance(nSize, int):
+        raise TypeError("nSize and mode must be ints")
+    if nSize < 0:
+        raise ValueError("nSize must not be negative")
+    inherit = False
+    if sa is not None:
+        if not hasattr(sa, "bInheritHandle"):
+            raise TypeError("Expected a SECURITY_ATTRIBUTES object or None")
+        inherit = bool(sa.bInheritHandle)
+    r, w = os.pipe()
+    os.set_inheritable(r, inherit)
+    os.set_inheritable(w, inherit)
+    return r, w

@@ -65,3 +65,24 @@ def test_security_attributes_with_inherit_set_are_read():
     sa = pywintypes.SECURITY_ATTRIBUTES()
     sa.bInheritHandle = True
     win32event.CreateEvent(sa, 0, 0, None).Close()
+
+
+def test_fd_create_pipe_gives_posix_descriptors():
+    import os
+
+    r, w = win32pipe.FdCreatePipe(None, 0, 0x8000)  # O_BINARY
+    os.write(w, b"fd")
+    assert os.read(r, 10) == b"fd"
+    assert not os.get_inheritable(r)
+    os.close(r)
+    os.close(w)
+    sa = pywintypes.SECURITY_ATTRIBUTES()
+    sa.bInheritHandle = 1
+    r, w = win32pipe.FdCreatePipe(sa, 0, 0)
+    assert os.get_inheritable(r) and os.get_inheritable(w)
+    os.close(r)
+    os.close(w)
+    with pytest.raises(TypeError):
+        win32pipe.FdCreatePipe("sa", 0, 0)
+    with pytest.raises(ValueError):
+        win32pipe.FdCreatePipe(None, -1, 0)
