@@ -251,7 +251,7 @@ def test_handle_state_info_and_process_ids():
     assert win32pipe.GetNamedPipeInfo(c)[0] == win32pipe.PIPE_TYPE_MESSAGE
     state = win32pipe.GetNamedPipeHandleState(h)
     assert state[0] == win32pipe.PIPE_READMODE_MESSAGE and state[1] == 1
-    assert win32pipe.GetNamedPipeHandleState(c)[0] == win32pipe.PIPE_READMODE_BYTE  # clients start in byte mode
+    assert win32pipe.GetNamedPipeHandleState(c)[:2] == (win32pipe.PIPE_READMODE_BYTE, 1)  # clients start in byte mode
     win32pipe.SetNamedPipeHandleState(c, win32pipe.PIPE_READMODE_MESSAGE, None, None)
     assert win32pipe.GetNamedPipeHandleState(c)[0] == win32pipe.PIPE_READMODE_MESSAGE
     assert win32pipe.GetNamedPipeClientProcessId(h) == os.getpid()

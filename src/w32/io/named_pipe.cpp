@@ -166,8 +166,9 @@ public:
     }
 
     // A client: connected at once.
-    NamedPipeEnd(UniqueFd connected, const InstanceParams& params, uint32_t access)
-        : PipeEnd(std::move(connected), access), server_(false), params_(params), owner_pid_(::getpid()) {}
+    NamedPipeEnd(UniqueFd connected, std::string dir, const InstanceParams& params, uint32_t access)
+        : PipeEnd(std::move(connected), access), server_(false), dir_(std::move(dir)), params_(params),
+          owner_pid_(::getpid()) {}
 
     ~NamedPipeEnd() override {
         // A forked child dropping its copy must not take the parent's
@@ -575,7 +576,7 @@ Handle open_named_pipe(std::string_view path, uint32_t access, bool inherit) {
                 continue;                          // gone or refused: try the next one
             }
             ::fcntl(sock.get(), F_SETFL, ::fcntl(sock.get(), F_GETFL) & ~O_NONBLOCK);
-            auto end = std::make_shared<NamedPipeEnd>(std::move(sock), *params, access);
+            auto end = std::make_shared<NamedPipeEnd>(std::move(sock), dir, *params, access);
             Handle h = HandleTable::instance().insert(std::move(end), access, inherit);
             set_last_error(err::kSuccess);
             return h;
@@ -626,7 +627,7 @@ PipeHandleState get_named_pipe_handle_state(Handle h) {
     auto pipe = named_pipe_of(h, "GetNamedPipeHandleState");
     PipeHandleState out;
     out.mode = pipe->mode();
-    out.instances = pipe->server() ? live_instances(pipe->dir()).count : 0;
+    out.instances = live_instances(pipe->dir()).count;
     if (pipe->server()) {
         try {
             if (passwd* pw = ::getpwuid(pipe->peer("GetNamedPipeHandleState").uid)) out.user_name = pw->pw_name;
