@@ -238,3 +238,17 @@ def test_a_message_larger_than_the_socket_buffer_is_not_enough_quota():
     w32util.assert_winerror(e, w32util.ERROR_NOT_ENOUGH_QUOTA, "WriteFile")
     c.Close()
     h.Close()
+
+
+def test_the_last_instance_takes_its_pipe_directory_away(session_root):
+    root = pipes_dir(session_root)
+    name = pipe_name("cleanup")
+    before = set(os.listdir(root)) if os.path.isdir(root) else set()
+    a = server(name, instances=2)
+    b = server(name, instances=2)
+    (made,) = set(os.listdir(root)) - before
+    a.Close()
+    assert os.path.isdir(os.path.join(root, made))  # one instance still lives
+    b.Close()
+    assert not os.path.exists(os.path.join(root, made))
+    server(name).Close()  # and the name can be made again

@@ -115,19 +115,46 @@ void remove_instance_files(const std::string& dir, const std::string& uniq) {
 }
 
 // Holds the pipe directory's lock file (flock) while instances are counted
-// and created, so two creators cannot both take the last instance.
+// and created, so two creators cannot both take the last instance. Creates
+// the directory; if the last instance's cleanup removed it while we waited
+// for the lock, starts again.
 class DirLock {
 public:
-    explicit DirLock(const std::string& dir)
-        : fd_(::open((dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) {
-        if (!fd_) throw_errno(errno, "CreateNamedPipe");
-        while (::flock(fd_.get(), LOCK_EX) != 0)
-            if (errno != EINTR) throw_errno(errno, "CreateNamedPipe");
+    explicit DirLock(const std::string& dir) {
+        for (;;) {
+            ensure_private_dir(dir);
+            UniqueFd fd(::open((dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+            if (!fd) {
+                if (errno == ENOENT) continue;
+                throw_errno(errno, "CreateNamedPipe");
+            }
+            while (::flock(fd.get(), LOCK_EX) != 0)
+                if (errno != EINTR) throw_errno(errno, "CreateNamedPipe");
+            struct stat st;
+            if (::fstat(fd.get(), &st) == 0 && st.st_nlink > 0) {
+                fd_ = std::move(fd);
+                return;
+            }
+        }
     }
 
 private:
     UniqueFd fd_;  // closing it releases the lock
 };
+
+// The last instance takes the pipe's directory away, so that pipes with
+// ever new names do not pile up in the runtime dir. Skipped when a creator
+// holds the lock (it will use the directory) or other instances remain.
+void remove_pipe_dir_if_unused(const std::string& dir) noexcept {
+    try {
+        UniqueFd lock(::open((dir + "/lock").c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
+        if (!lock || ::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) return;
+        if (!entries_with_suffix(dir, ".inst").empty()) return;
+        ::unlink((dir + "/lock").c_str());
+        ::rmdir(dir.c_str());
+    } catch (...) {
+    }
+}
 
 UniqueFd make_socket(bool message_type, int flags, const char* function) {
     int fd = ::socket(AF_UNIX, (message_type ? SOCK_SEQPACKET : SOCK_STREAM) | SOCK_CLOEXEC | flags, 0);
@@ -173,7 +200,10 @@ public:
     ~NamedPipeEnd() override {
         // A forked child dropping its copy must not take the parent's
         // instance off the file system.
-        if (server_ && owner_pid_ == ::getpid()) remove_instance_files(dir_, uniq_);
+        if (server_ && owner_pid_ == ::getpid()) {
+            remove_instance_files(dir_, uniq_);
+            remove_pipe_dir_if_unused(dir_);
+        }
     }
 
     bool server() const noexcept { return server_; }
@@ -487,7 +517,6 @@ Handle create_named_pipe(std::string_view path, const NamedPipeParams& p) {
     // Overlapped I/O arrives with win32file's overlapped machinery.
     if (p.open_mode & kFileFlagOverlapped) throw_win32(err::kNotSupported, fn);
     std::string dir = pipe_directory(path, fn);
-    ensure_private_dir(dir);
     DirLock lock(dir);
     LiveInstances live = live_instances(dir);
     for (auto& uniq : live.stale) remove_instance_files(dir, uniq);
