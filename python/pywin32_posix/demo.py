@@ -357,17 +357,67 @@ def _wait(win32event, handle, what):
 
 # --- driver ------------------------------------------------------------------
 
+def section_evtlog(rounds):
+    """Another process writes to the event log; we are notified and read it back."""
+    win32evtlog = _import_or_skip("win32evtlog")
+    win32event = _import_or_skip("win32event")
+    import win32evtlogutil
+
+    source = f"pywin32-posix-demo-{os.getpid()}"
+    # Registered with the default message file, whose message 1 is "%1".
+    win32evtlogutil.AddSourceToRegistry(source)
+    log = win32evtlog.OpenEventLog(None, "Application")
+    changed = win32event.CreateEvent(None, False, False, None)
+    win32evtlog.NotifyChangeEventLog(log, changed)
+    before = win32evtlog.GetNumberOfEventLogRecords(log)
+    say(f"parent: Application log has {before} records; NotifyChangeEventLog armed")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pywin32_posix.demo", "--child", "evtlog", source],
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        _wait(win32event, changed, "the change notification")
+        say("parent: the change event fired")
+        code = child.wait(timeout=WAIT_MS / 1000)
+        expect(code == 0, f"the child failed (exit code {code})")
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    flags = win32evtlog.EVENTLOG_BACKWARDS_READ | win32evtlog.EVENTLOG_SEQUENTIAL_READ
+    records = [r for r in win32evtlog.ReadEventLog(log, flags, 0) if r.SourceName == source]
+    expect(bool(records), "the child's record is not in the log")
+    r = records[0]
+    say(f"parent: ReadEventLog -> record {r.RecordNumber} from {r.SourceName!r}, event id "
+        f"{r.EventID & 0xFFFF}, inserts {r.StringInserts}")
+    say(f"parent: SafeFormatMessage -> {win32evtlogutil.SafeFormatMessage(r, 'Application')!r}")
+    win32evtlog.CloseEventLog(log)
+    changed.Close()
+    win32evtlogutil.RemoveSourceFromRegistry(source)
+
+
+def child_evtlog(source):
+    import win32evtlog
+    import win32evtlogutil
+
+    win32evtlogutil.ReportEvent(source, 1, eventType=win32evtlog.EVENTLOG_INFORMATION_TYPE,
+                                strings=[f"hello from process {os.getpid()}"])
+    say(f"child {os.getpid()}: ReportEvent({source!r}, 1, ...) returned: the record is durable")
+
+
 SECTIONS = [
     ("errors", "Errors: pywintypes.error across the API", section_errors),
     ("events", "Named events: two processes signal each other", section_events),
     ("mutex", "A mutex whose owner process is killed is abandoned", section_mutex),
     ("pipe", "A named pipe echo server and client processes", section_pipe),
+    ("evtlog", "The event log: written by one process, read by another", section_evtlog),
 ]
 
 CHILDREN = {
     "events": child_events,
     "mutex": child_mutex,
     "pipe": child_pipe,
+    "evtlog": child_evtlog,
 }
 
 
