@@ -15,13 +15,13 @@ namespace {
 
 // A signal may land on another thread and leave poll() asleep: bound each
 // sleep so that a pending Ctrl+C is seen within this time.
-constexpr int kSliceMs = 50;
-
-void check(const sync::InterruptCheck& interrupted) {
-    if (interrupted && interrupted()) throw sync::WaitInterrupted{};
-}
+constexpr int kSliceMs = kInterruptSliceMs;
 
 }  // namespace
+
+void throw_if_interrupted(const sync::InterruptCheck& interrupted) {
+    if (interrupted && interrupted()) throw sync::WaitInterrupted{};
+}
 
 bool wait_fd(int fd, short events, uint32_t timeout_ms, const sync::InterruptCheck& interrupted,
              const char* function) {
@@ -38,7 +38,7 @@ bool wait_fd(int fd, short events, uint32_t timeout_ms, const sync::InterruptChe
         int r = ::poll(&p, 1, slice);
         if (r > 0) return true;
         if (r < 0 && errno != EINTR) throw_errno(errno, function);
-        check(interrupted);
+        throw_if_interrupted(interrupted);
         if (timeout_ms != kInfinite && clock::now() >= deadline) return false;
     }
 }
@@ -52,7 +52,7 @@ void sleep_interruptibly(uint32_t ms, const sync::InterruptCheck& interrupted) {
         long step = std::min<long long>(left, kSliceMs);
         timespec ts{step / 1000, (step % 1000) * 1000000L};
         ::nanosleep(&ts, nullptr);
-        check(interrupted);
+        throw_if_interrupted(interrupted);
     }
 }
 

@@ -17,6 +17,12 @@ inline constexpr uint32_t kInfinite = 0xFFFFFFFFu;
 bool wait_fd(int fd, short events, uint32_t timeout_ms, const sync::InterruptCheck& interrupted,
              const char* function);
 
+// Throws sync::WaitInterrupted when `interrupted` (if set) says so.
+void throw_if_interrupted(const sync::InterruptCheck& interrupted);
+
+// How long a blocking step may sleep before it looks for Ctrl+C again.
+inline constexpr int kInterruptSliceMs = 50;
+
 // Sleeps `ms` milliseconds, interruptibly.
 void sleep_interruptibly(uint32_t ms, const sync::InterruptCheck& interrupted);
 

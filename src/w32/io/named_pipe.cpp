@@ -156,13 +156,20 @@ void remove_pipe_dir_if_unused(const std::string& dir) noexcept {
     }
 }
 
+// A message must fit in the send buffer whole: ask for room (the kernel
+// caps it at net.core.wmem_max; larger messages give ERROR_NOT_ENOUGH_QUOTA).
+// A blocking receive wakes now and then to look for Ctrl+C.
+void tune_connection(int fd) {
+    int size = kSocketBufferBytes;
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    timeval slice{0, kInterruptSliceMs * 1000};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &slice, sizeof slice);
+}
+
 UniqueFd make_socket(bool message_type, int flags, const char* function) {
     int fd = ::socket(AF_UNIX, (message_type ? SOCK_SEQPACKET : SOCK_STREAM) | SOCK_CLOEXEC | flags, 0);
     if (fd < 0) throw_errno(errno, function);
-    // A message must fit in the send buffer whole: ask for room (the kernel
-    // caps it at net.core.wmem_max; larger messages give ERROR_NOT_ENOUGH_QUOTA).
-    int size = kSocketBufferBytes;
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    tune_connection(fd);
     return UniqueFd(fd);
 }
 
@@ -281,38 +288,44 @@ public:
     // Each call tries the operation first and waits only when it would
     // block: one system call for a write, two for a message read (peek into
     // the caller's buffer with the message's length, then consume).
-    // The read lock is not held while waiting, so PeekNamedPipe from
+    // Readers take turns; the wait is a blocking recv bounded by
+    // SO_RCVTIMEO (one system call when the data comes), after which Ctrl+C
+    // is looked for. The leftover lock is separate, so PeekNamedPipe from
     // another thread answers at once.
     ReadResult read(std::span<std::byte> buffer, const sync::InterruptCheck& interrupted) override {
         FdRef f = connection("ReadFile");
         const bool message = message_type();
+        std::lock_guard one_reader(reader_mutex_);
+        {
+            std::lock_guard rl(read_mutex_);
+            if (leftover_pos_ < leftover_.size()) return from_leftover(buffer);
+        }
+        const bool nowait = mode() & kPipeNowait;
         for (;;) {
-            int error;
-            {
-                std::lock_guard rl(read_mutex_);
-                if (leftover_pos_ < leftover_.size()) return from_leftover(buffer);
-                int flags = MSG_DONTWAIT | (message ? MSG_PEEK | MSG_TRUNC : 0);
-                ssize_t n = ::recv(f->get(), buffer.data(), buffer.size(), flags);
-                if (n >= 0) {
-                    // End of data (a message pipe never carries empty messages).
-                    if (n == 0 && (message || !buffer.empty())) throw_win32(err::kBrokenPipe, "ReadFile");
-                    if (!message) return {static_cast<size_t>(n), 0};
-                    size_t length = static_cast<size_t>(n);
-                    if (length <= buffer.size()) {
-                        recv_retry(f->get(), nullptr, 0, MSG_DONTWAIT, "ReadFile");  // consume the peeked message
-                        return {length, 0};
-                    }
-                    // Longer than the buffer: keep the rest for the next reads.
-                    leftover_.resize(length);
-                    recv_retry(f->get(), leftover_.data(), length, MSG_DONTWAIT, "ReadFile");
-                    leftover_pos_ = 0;
-                    return from_leftover(buffer);
-                }
-                error = errno;
+            int flags = (message ? MSG_PEEK | MSG_TRUNC : 0) | (nowait ? MSG_DONTWAIT : 0);
+            ssize_t n = ::recv(f->get(), buffer.data(), buffer.size(), flags);
+            if (n < 0) {
+                int error = errno;
                 if (error == ECONNRESET) throw_win32(err::kBrokenPipe, "ReadFile");
+                if (error == EAGAIN && nowait) throw_win32(err::kNoData, "ReadFile");
                 if (error != EAGAIN && error != EINTR) throw_errno(error, "ReadFile");
+                throw_if_interrupted(interrupted);
+                continue;
             }
-            if (error == EAGAIN && !wait_for_data(*f, interrupted, "ReadFile")) throw_win32(err::kNoData, "ReadFile");
+            // End of data (a message pipe never carries empty messages).
+            if (n == 0 && (message || !buffer.empty())) throw_win32(err::kBrokenPipe, "ReadFile");
+            if (!message) return {static_cast<size_t>(n), 0};
+            size_t length = static_cast<size_t>(n);
+            if (length <= buffer.size()) {
+                recv_retry(f->get(), nullptr, 0, MSG_DONTWAIT, "ReadFile");  // consume the peeked message
+                return {length, 0};
+            }
+            // Longer than the buffer: keep the rest for the next reads.
+            std::lock_guard rl(read_mutex_);
+            leftover_.resize(length);
+            recv_retry(f->get(), leftover_.data(), length, MSG_DONTWAIT, "ReadFile");
+            leftover_pos_ = 0;
+            return from_leftover(buffer);
         }
     }
 
@@ -408,8 +421,7 @@ private:
         }
         ::shutdown(listener_->get(), SHUT_RDWR);
         listener_.reset();
-        int size = kSocketBufferBytes;
-        ::setsockopt(c, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+        tune_connection(c);
         exchange_fd(std::make_shared<UniqueFd>(c));
         ever_connected_ = true;
         return true;
@@ -420,15 +432,6 @@ private:
         if (f) return f;
         std::lock_guard lock(state_mutex_);
         throw_win32(ever_connected_ ? err::kPipeNotConnected : err::kPipeListening, function);
-    }
-
-    bool wait_for_data(const UniqueFd& f, const sync::InterruptCheck& interrupted, const char* function) {
-        bool nowait;
-        {
-            std::lock_guard lock(state_mutex_);
-            nowait = nowait_;
-        }
-        return wait_fd(f.get(), POLLIN, nowait ? 0 : kInfinite, nowait ? nullptr : interrupted, function);
     }
 
     static ssize_t recv_retry(int fd, void* buf, size_t n, int flags, const char* function) {
@@ -473,7 +476,8 @@ private:
     FdRef listener_;  // shared with a ConnectNamedPipe waiting on it
     bool read_message_ = false, nowait_ = false, ever_connected_ = false;
 
-    std::mutex read_mutex_;
+    std::mutex reader_mutex_;  // one ReadFile at a time: a peek and its consuming recv go together
+    std::mutex read_mutex_;    // guards the leftover
     std::vector<std::byte> leftover_;  // the unread rest of a message longer than a read
     size_t leftover_pos_ = 0;
 };
