@@ -61,8 +61,10 @@ def test_a_left_over_arena_of_another_version_is_replaced(run_py):
     # nobody using it: the new version starts afresh instead of failing.
     root = tempfile.mkdtemp(prefix="w32v-")
     try:
-        r = run_py("import win32event; win32event.CreateEvent(None, 0, 0, 'old'); print('made')",
-                   env={"PYWIN32_POSIX_ROOT": root})
+        # os._exit: a process that ends without its exit handlers (as a killed
+        # one) leaves the segment behind.
+        r = run_py("import os, win32event; win32event.CreateEvent(None, 0, 0, 'old'); print('made', flush=True); "
+                   "os._exit(0)", env={"PYWIN32_POSIX_ROOT": root})
         assert r.stdout.strip() == "made", r.stderr
         path = "/dev/shm/" + shm_prefix(root) + ".arena"
         with open(path, "r+b") as f:

@@ -36,9 +36,11 @@ def test_remove_private_session_removes_root_and_shared_memory(run_py, tmp_path)
     root = str(tmp_path / "s")
     code = textwrap.dedent(
         """
-        import win32event
+        import os, sys, win32event
         h = win32event.CreateEvent(None, True, False, "test_session.remove")
         print("ok")
+        sys.stdout.flush()
+        os._exit(0)  # as if killed: nothing removes the session's segment
         """
     )
     r = run_py(code, env={"PYWIN32_POSIX_ROOT": root})
@@ -48,3 +50,33 @@ def test_remove_private_session_removes_root_and_shared_memory(run_py, tmp_path)
     remove_private_session(root)
     assert not os.path.exists(root)
     assert [n for n in os.listdir("/dev/shm") if n.startswith(prefix)] == []
+
+
+def test_the_last_process_to_exit_removes_the_sessions_shared_memory(run_py, tmp_path):
+    pytest.importorskip("win32event")
+    import subprocess
+    import sys
+
+    root = str(tmp_path / "last")
+    env = dict(os.environ, PYWIN32_POSIX_ROOT=root)
+    arena = "/dev/shm/" + shm_prefix(root) + ".arena"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, win32event\n"
+         "h = win32event.CreateEvent(None, 1, 0, 'held'); print('up', flush=True); sys.stdin.readline()"],
+        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "up"
+        # Another process comes and goes: the holder still uses the session.
+        r = run_py("import win32event; print(win32event.OpenEvent(0x100000, 0, 'held') is not None)",
+                   env={"PYWIN32_POSIX_ROOT": root})
+        assert r.stdout.strip() == "True", r.stderr
+        assert os.path.exists(arena)
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.wait(timeout=30) == 0
+        assert not os.path.exists(arena)  # the last one out removed it
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+        remove_private_session(root)

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <ctime>
 #include <exception>
 
@@ -215,6 +216,42 @@ void Arena::attach() {
 
     object_lock_path_ = paths.runtime_dir + "/objects.lock";
     object_lock_fd_ = open_object_lock_file();
+    std::atexit([] { instance().detach_at_exit(); });
+    // A forked child shares our open file description, and with it our
+    // flock: it needs a share of its own, or its exit would take ours.
+    pthread_atfork(nullptr, nullptr, [] { instance().take_own_user_share(); });
+}
+
+void Arena::take_own_user_share() noexcept {
+    if (users_fd_ < 0) return;
+    std::string users_path = session_paths().runtime_dir + "/arena.users";
+    int fd = open(users_path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) return;
+    flock(fd, LOCK_SH);
+    close(users_fd_);  // the parent's descriptor keeps its own lock
+    users_fd_ = fd;
+}
+
+// When the last process of a session exits, no handle to any of its objects
+// is left, so on Windows every object would be gone: the segment goes too,
+// instead of staying in /dev/shm until reboot. Processes that are killed
+// leave it; the next one to attach reuses it.
+void Arena::detach_at_exit() noexcept {
+    if (users_fd_ < 0) return;
+    const SessionPaths& paths = session_paths();
+    std::string init_lock = paths.runtime_dir + "/arena.lock";
+    int lock_fd = open(init_lock.c_str(), O_RDWR | O_CLOEXEC);
+    if (lock_fd < 0) return;
+    // Attachers hold arena.lock from opening the segment until they hold
+    // their share of arena.users, so with both locks ours nobody is joining.
+    if (flock(lock_fd, LOCK_EX) == 0) {
+        if (flock(users_fd_, LOCK_EX | LOCK_NB) == 0) {
+            shm_unlink((paths.shm_prefix + ".arena").c_str());
+            flock(users_fd_, LOCK_SH);
+        }
+        flock(lock_fd, LOCK_UN);
+    }
+    close(lock_fd);
 }
 
 // OFD locks belong to the open file description, which a forked child

@@ -38,6 +38,8 @@ public:
 private:
     Arena();
     void attach();
+    void detach_at_exit() noexcept;
+    void take_own_user_share() noexcept;
 
     Layout* layout_ = nullptr;
     int object_lock_fd_ = -1;
