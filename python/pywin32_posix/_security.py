@@ -238,14 +238,14 @@ _CANONICAL_RANK = {1: 0, 6: 1, 0: 2, 5: 3}
 
 
 def _canonical(aces):
-    groups = [[] for _ in range(5)]
+    # Other ACE types (audit, alarm, ...) have no place in Windows' DACL
+    # order; they keep theirs, after the explicit allows.
+    groups = [[] for _ in range(6)]
     for ace in aces:
         if ace[1] & _INHERITED_ACE:
-            groups[4].append(ace)
-        elif ace[0] in _CANONICAL_RANK:
-            groups[_CANONICAL_RANK[ace[0]]].append(ace)
+            groups[5].append(ace)
         else:
-            raise NotImplementedError(f"Ace type {ace[0]} is not supported yet")
+            groups[_CANONICAL_RANK.get(ace[0], 4)].append(ace)
     return [ace for group in groups for ace in group]
 
 
@@ -347,7 +347,9 @@ class PyACL:
         ace = self._aces[self._position(index, "GetAce")]
         ace_type, flags, _, mask = _ACE_HEADER.unpack_from(ace)
         if ace_type not in _SID_ACE_TYPES:
-            raise NotImplementedError(f"Ace type {ace_type} is not supported yet")
+            # Object ACEs carry GUIDs before the SID; reading them back is not
+            # implemented yet, and says so the project's way.
+            _fail(50, "GetAce")  # ERROR_NOT_SUPPORTED
         return ((ace_type, flags), mask - (mask >> 31 << 32), _new_sid(ace[8:]))
 
     def DeleteAce(self, index):

@@ -207,12 +207,13 @@ def test_audit_aces_carry_success_and_failure_flags():
     assert acl.GetAce(1) == ((SYSTEM_AUDIT_ACE_TYPE, flags), GENERIC_READ, EVERYONE)
 
 
-def test_allow_ace_in_an_acl_holding_audit_aces_is_refused_like_pywin32():
+def test_allow_ace_in_an_acl_holding_audit_aces_goes_before_them():
     acl = pywintypes.ACL()
     acl.AddAuditAccessAce(ACL_REVISION, GENERIC_WRITE, ADMINS, 1, 0)
-    with pytest.raises(NotImplementedError):
-        acl.AddAccessAllowedAce(ACL_REVISION, GENERIC_READ, ADMINS)
-    assert acl.GetAceCount() == 1
+    acl.AddAccessAllowedAce(ACL_REVISION, GENERIC_READ, ADMINS)
+    assert acl.GetAceCount() == 2
+    assert acl.GetAce(0)[0][0] == ACCESS_ALLOWED_ACE_TYPE
+    assert acl.GetAce(1)[0][0] == SYSTEM_AUDIT_ACE_TYPE
 
 
 def test_size_accounting_matches_windows_layout():
