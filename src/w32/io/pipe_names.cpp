@@ -6,6 +6,7 @@
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
 #include "w32/kernel/session_root.h"
+#include "w32/kernel/stable_hash.h"
 
 namespace w32::io {
 
@@ -14,16 +15,6 @@ namespace {
 bool is_slash(char c) { return c == '\\' || c == '/'; }
 
 char fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// FNV-1a, 64 bits, from a given offset basis: stable across processes.
-uint64_t fnv1a(std::string_view s, uint64_t basis) {
-    uint64_t h = basis;
-    for (char c : s) {
-        h ^= static_cast<unsigned char>(fold(c));
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
 
 }  // namespace
 
@@ -51,8 +42,8 @@ std::string pipe_directory(std::string_view path, const char* function) {
         throw_win32(err::kInvalidName, function);
     char hex[33];
     std::snprintf(hex, sizeof hex, "%016llx%016llx",
-                  static_cast<unsigned long long>(fnv1a(*name, 0xcbf29ce484222325ULL)),
-                  static_cast<unsigned long long>(fnv1a(*name, 0x84222325cbf29ce4ULL)));
+                  static_cast<unsigned long long>(fnv1a(*name, kFnvOffsetBasis, fold)),
+                  static_cast<unsigned long long>(fnv1a(*name, 0x84222325cbf29ce4ULL, fold)));
     std::string dir = pipes_root() + "/" + hex;
     // uniq (16) + ".m" + '/' must still fit in sun_path (108 with its NUL).
     if (dir.size() + 1 + 16 + 2 >= 108) throw_win32(err::kFilenameExcedRange, function);

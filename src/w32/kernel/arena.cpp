@@ -18,6 +18,7 @@
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
 #include "w32/kernel/session_root.h"
+#include "w32/kernel/stable_hash.h"
 
 namespace w32::arena {
 
@@ -99,14 +100,7 @@ void lock_arena(Layout& l) {
     }
 }
 
-uint64_t name_hash(std::string_view name) noexcept {
-    uint64_t h = 14695981039346656037ull;
-    for (unsigned char c : name) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
+uint64_t name_hash(std::string_view name) noexcept { return fnv1a(name); }
 
 }  // namespace
 

@@ -9,22 +9,13 @@
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/kernel/stable_hash.h"
 
 namespace w32 {
 
 namespace {
 
 bool nonempty(const char* s) { return s != nullptr && *s != '\0'; }
-
-// FNV-1a: stable across processes and runs, which std::hash is not promised to be.
-uint64_t stable_hash(const std::string& s) {
-    uint64_t h = 14695981039346656037ull;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
 
 std::string hex(uint64_t v) {
     static const char digits[] = "0123456789abcdef";
@@ -54,7 +45,7 @@ SessionPaths resolve_session_paths(const char* root, const char* xdg_runtime,
         else
             p.state_dir = p.runtime_dir + "/state";
     }
-    p.shm_prefix = "/pywin32-posix." + std::to_string(uid) + "." + hex(stable_hash(p.runtime_dir));
+    p.shm_prefix = "/pywin32-posix." + std::to_string(uid) + "." + hex(fnv1a(p.runtime_dir));
     return p;
 }
 
