@@ -18,11 +18,6 @@ namespace bindings {
 
 namespace {
 
-constexpr uint32_t kFormatMessageIgnoreInserts = 0x200;
-constexpr uint32_t kFormatMessageFromString = 0x400;
-constexpr uint32_t kFormatMessageFromHmodule = 0x800;
-constexpr uint32_t kFormatMessageFromSystem = 0x1000;
-
 std::vector<std::string> insert_strings(nb::handle inserts) {
     std::vector<std::string> out;
     if (inserts.is_none()) return out;
@@ -40,19 +35,12 @@ std::string format_message(uint32_t flags_or_code, nb::handle source,
                            std::optional<uint32_t> message_id, uint32_t /*language_id*/,
                            nb::handle inserts) {
     if (!message_id) return w32::format_system_message(flags_or_code);
-    uint32_t flags = flags_or_code;
-    bool ignore = flags & kFormatMessageIgnoreInserts;
-    std::vector<std::string> args = insert_strings(inserts);
-    if (flags & kFormatMessageFromString) {
-        if (!nb::isinstance<nb::str>(source))
-            throw nb::type_error("FormatMessage: FORMAT_MESSAGE_FROM_STRING needs a string source");
-        return w32::expand_message_inserts(nb::cast<std::string>(source), args, ignore);
-    }
-    if (flags & kFormatMessageFromHmodule) w32::throw_win32(1813, "FormatMessage");  // ERROR_RESOURCE_TYPE_NOT_FOUND
-    if (!(flags & kFormatMessageFromSystem)) w32::throw_win32(87, "FormatMessage");
-    std::string_view text = w32::system_message(*message_id);
-    if (text.empty()) w32::throw_win32(317, "FormatMessage");  // ERROR_MR_MID_NOT_FOUND
-    return w32::expand_message_inserts(text, args, ignore) + "\r\n";
+    std::optional<std::string> text;
+    if (nb::isinstance<nb::str>(source)) text = nb::cast<std::string>(source);
+    else if (!source.is_none() && (flags_or_code & 0x400))  // FORMAT_MESSAGE_FROM_STRING
+        throw nb::type_error("FormatMessage: FORMAT_MESSAGE_FROM_STRING needs a string source");
+    return w32::format_message(flags_or_code, text ? std::optional<std::string_view>(*text) : std::nullopt,
+                               *message_id, insert_strings(inserts));
 }
 
 // pywin32: closing a PyHANDLE through CloseHandle is its Close(), so the

@@ -55,4 +55,23 @@ TEST(Inserts, ExpandsReferencesAndEscapes) {
     }
 }
 
+TEST(FormatMessage, FlagsChooseTheSource) {
+    std::vector<std::string> args{"x"};
+    EXPECT_EQ(w32::format_message(0x400, "got %1", 0, args), "got x");
+    EXPECT_EQ(w32::format_message(0x1000, std::nullopt, 2, {}), "The system cannot find the file specified.\r\n");
+    EXPECT_EQ(w32::format_message(0x1200, std::nullopt, 2, {}), "The system cannot find the file specified.\r\n");
+    auto code_of = [](auto&& fn) {
+        try {
+            fn();
+        } catch (const w32::Win32Error& e) {
+            return e.code();
+        }
+        return 0u;
+    };
+    EXPECT_EQ(code_of([&] { w32::format_message(0x400, std::nullopt, 0, args); }), w32::err::kInvalidParameter);
+    EXPECT_EQ(code_of([&] { w32::format_message(0x800, std::nullopt, 1, {}); }), 1813u);
+    EXPECT_EQ(code_of([&] { w32::format_message(0, std::nullopt, 2, {}); }), w32::err::kInvalidParameter);
+    EXPECT_EQ(code_of([&] { w32::format_message(0x1000, std::nullopt, 0x7fff0000u, {}); }), w32::err::kMrMidNotFound);
+}
+
 }  // namespace

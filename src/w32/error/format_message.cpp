@@ -52,4 +52,21 @@ std::string expand_message_inserts(std::string_view pattern,
     return out;
 }
 
+std::string format_message(uint32_t flags, std::optional<std::string_view> source,
+                           uint32_t message_id, const std::vector<std::string>& inserts) {
+    constexpr uint32_t kIgnoreInserts = 0x200, kFromString = 0x400, kFromHmodule = 0x800,
+                       kFromSystem = 0x1000;
+    constexpr uint32_t kResourceTypeNotFound = 1813;
+    bool ignore = flags & kIgnoreInserts;
+    if (flags & kFromString) {
+        if (!source) throw_win32(err::kInvalidParameter, "FormatMessage");
+        return expand_message_inserts(*source, inserts, ignore);
+    }
+    if (flags & kFromHmodule) throw_win32(kResourceTypeNotFound, "FormatMessage");
+    if (!(flags & kFromSystem)) throw_win32(err::kInvalidParameter, "FormatMessage");
+    std::string_view text = system_message(message_id);
+    if (text.empty()) throw_win32(err::kMrMidNotFound, "FormatMessage");
+    return expand_message_inserts(text, inserts, ignore) + "\r\n";
+}
+
 }  // namespace w32
