@@ -1,5 +1,9 @@
 // The extension pywin32_posix._w32: one submodule per pywin32 module. The
 // public modules (python/win32/*.py) re-export these.
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
 #include "errors.h"
 #include "modules.h"
 #include "w32/process/process_object.h"
@@ -22,4 +26,40 @@ NB_MODULE(_w32, m) {
     bindings::bind_win32file(m.def_submodule("win32file"));
     bindings::bind_win32pipe(m.def_submodule("win32pipe"));
     bindings::bind_diagnostics(m.def_submodule("_diagnostics"));
+    bindings::bind_registered_submodules(m);
 }
+
+namespace bindings {
+namespace {
+
+struct Registered {
+    const char* name;
+    SubmoduleBinder bind;
+};
+
+// A function-local static: registrations run during other files' static
+// initialisation, whose order against this file's is unspecified.
+std::vector<Registered>& registrations() {
+    static std::vector<Registered> all;
+    return all;
+}
+
+}  // namespace
+
+SubmoduleRegistration::SubmoduleRegistration(const char* name, SubmoduleBinder bind) {
+    registrations().push_back({name, bind});
+}
+
+void bind_registered_submodules(nb::module_ parent) {
+    std::vector<Registered> all = registrations();
+    std::stable_sort(all.begin(), all.end(), [](const Registered& a, const Registered& b) {
+        return std::string_view(a.name) < std::string_view(b.name);
+    });
+    for (const Registered& r : all) {
+        nb::module_ sub = nb::hasattr(parent, r.name) ? nb::borrow<nb::module_>(parent.attr(r.name))
+                                                       : parent.def_submodule(r.name);
+        r.bind(sub);
+    }
+}
+
+}  // namespace bindings
