@@ -1,6 +1,7 @@
 #include "w32/error/win32_error.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <iterator>
 
@@ -21,6 +22,10 @@ constexpr MessageRow kMessages[] = {
 };
 
 thread_local uint32_t t_last_error = 0;
+
+constexpr int kMaxMessageLookups = 8;
+std::atomic<MessageLookup> g_message_lookups[kMaxMessageLookups];
+std::atomic<int> g_message_lookup_count{0};
 
 }  // namespace
 
@@ -84,8 +89,20 @@ std::string_view system_message(uint32_t code) noexcept {
     }
     auto it = std::lower_bound(std::begin(kMessages), std::end(kMessages), code,
                                [](const MessageRow& row, uint32_t c) { return row.code < c; });
-    if (it == std::end(kMessages) || it->code != code) return {};
-    return it->text;
+    if (it != std::end(kMessages) && it->code == code) return it->text;
+    int n = std::min(g_message_lookup_count.load(std::memory_order_acquire), kMaxMessageLookups);
+    for (int i = 0; i < n; ++i) {
+        MessageLookup lookup = g_message_lookups[i].load(std::memory_order_acquire);
+        if (!lookup) continue;
+        std::string_view text = lookup(code);
+        if (!text.empty()) return text;
+    }
+    return {};
+}
+
+void add_message_lookup(MessageLookup lookup) noexcept {
+    int slot = g_message_lookup_count.fetch_add(1, std::memory_order_acq_rel);
+    if (slot < kMaxMessageLookups) g_message_lookups[slot].store(lookup, std::memory_order_release);
 }
 
 std::string format_system_message(uint32_t code) {

@@ -35,6 +35,12 @@ uint32_t win32_from_errno(int err) noexcept;
 // view when the code has no message.
 std::string_view system_message(uint32_t code) noexcept;
 
+// Message texts that live outside the system table (pdh.dll's PDH_* texts, as
+// Windows keeps them in the module that raises them): system_message() asks
+// each added lookup for codes the system table lacks. Call at start-up.
+using MessageLookup = std::string_view (*)(uint32_t code) noexcept;
+void add_message_lookup(MessageLookup lookup) noexcept;
+
 // FormatMessage's text for `code`: the system message with "\r\n", as
 // Windows returns it. Throws ERROR_MR_MID_NOT_FOUND for unknown codes.
 std::string format_system_message(uint32_t code);
