@@ -145,7 +145,8 @@ std::string make_counter_path(const CounterPathElements& e, const char* function
             out += '/';
         }
         out += *e.instance;
-        if (e.index != 0) out += '#' + std::to_string(e.index);
+        // 0 and (DWORD)-1 (pywin32's "no index") both leave the #n out.
+        if (e.index != 0 && e.index != 0xFFFFFFFFu) out += '#' + std::to_string(e.index);
         out += ')';
     }
     out += '\\';
