@@ -1,10 +1,16 @@
-// pywintypes.OVERLAPPED: the fields pywin32 exposes. Overlapped operations
-// (win32file, win32pipe) keep their pending state alongside.
+// pywintypes.OVERLAPPED: the fields pywin32 exposes, plus the pending
+// operation (win32file, win32pipe) and the buffer it reads into or writes
+// from, kept until the operation is over.
 #pragma once
 
 #include <nanobind/nanobind.h>
 
 #include <cstdint>
+#include <memory>
+
+#include "buffer_args.h"
+#include "w32/io/async_io.h"
+#include "w32/kernel/handle_table.h"
 
 namespace bindings {
 
@@ -16,8 +22,34 @@ struct PyOverlapped {
     uint32_t dword = 0;
     nanobind::object hEvent;    // what the caller stored: a PyHANDLE or an int
     nanobind::object object;    // any Python object the caller attaches
+
+    // The operation in flight (or the last one), and its buffer.
+    std::shared_ptr<w32::io::IoRequest> request;
+    std::unique_ptr<BufferArg> buffer;
+
+    PyOverlapped() = default;
+    PyOverlapped(const PyOverlapped&) = delete;
+    PyOverlapped& operator=(const PyOverlapped&) = delete;
+    // Waits for an operation still running on the buffer (cancelled first):
+    // a worker must never write into freed memory.
+    ~PyOverlapped();
+
+    uint64_t offset() const noexcept { return (uint64_t{OffsetHigh} << 32) | Offset; }
+    uint64_t internal() const noexcept;
+    uint64_t internal_high() const noexcept;
+    // The hEvent as a handle value (0 for none).
+    w32::Handle event_handle() const;
+    // ERROR_INVALID_PARAMETER while a previous operation is still running.
+    void begin(std::shared_ptr<w32::io::IoRequest> r, std::unique_ptr<BufferArg> b);
+    void check_idle(const char* function) const;
 };
 
 void bind_overlapped_type(nanobind::module_& m);
+
+// For an operation on a file associated with a completion port: the token
+// that makes GetQueuedCompletionStatus return this OVERLAPPED object (it
+// holds a reference until the packet is dequeued or discarded).
+uint64_t completion_token(nanobind::handle overlapped);
+nanobind::object overlapped_from_token(uint64_t token);
 
 }  // namespace bindings

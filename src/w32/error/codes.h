@@ -69,5 +69,12 @@ inline constexpr uint32_t kNotSameDevice = 17;
 inline constexpr uint32_t kTooManyLinks = 1142;
 inline constexpr uint32_t kCantResolveFilename = 1921;
 inline constexpr uint32_t kRevisionMismatch = 1306;
+inline constexpr uint32_t kInvalidDrive = 15;
+inline constexpr uint32_t kNoMoreFiles = 18;
+inline constexpr uint32_t kBadNetpath = 53;
+inline constexpr uint32_t kNotLocked = 158;
+inline constexpr uint32_t kNotifyEnumDir = 1022;
+inline constexpr uint32_t kAbandonedWait0 = 735;
+inline constexpr uint32_t kRequestAborted = 1235;
 
 }  // namespace w32::err

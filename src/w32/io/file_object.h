@@ -4,17 +4,22 @@
 // use it as it is.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <span>
+#include <vector>
 
 #include "w32/io/unique_fd.h"
 #include "w32/kernel/handle_table.h"
 #include "w32/sync/wait_engine.h"
 
 namespace w32::io {
+
+class CompletionPort;
+class IoRequest;
 
 // Access rights (winnt.h) that decide whether a handle may read or write.
 inline constexpr uint32_t kGenericRead = 0x80000000u;
@@ -46,6 +51,8 @@ public:
     using FdRef = std::shared_ptr<UniqueFd>;
 
     FileObject(ObjectType type, UniqueFd fd, uint32_t access);
+    // Requests still queued or running are cancelled: the last handle is gone.
+    ~FileObject() override;
     ObjectType type() const noexcept override { return type_; }
     virtual uint32_t file_type() const noexcept { return kFileTypeDisk; }
 
@@ -57,6 +64,18 @@ public:
 
     bool can_read() const noexcept { return access_allows_read(access_); }
     bool can_write() const noexcept { return access_allows_write(access_); }
+
+    // Overlapped I/O bookkeeping (async_io.cpp): the completion port and key
+    // the file is associated with, the requests issued on it, and how many
+    // of them a worker runs now (each holds a reference while it runs).
+    void associate_port(std::shared_ptr<CompletionPort> port, uint64_t key);
+    std::shared_ptr<CompletionPort> port(uint64_t& key) const;
+    void track(const std::shared_ptr<IoRequest>& request);
+    std::vector<std::shared_ptr<IoRequest>> pending_requests() const;
+    std::atomic<int> running_io{0};
+
+    // The descriptor, for _open_osfhandle (null when there is none).
+    FdRef descriptor_for_runtime() const { return fd(); }
 
 protected:
     // The descriptor in use; null when there is none (a pipe server awaiting
@@ -73,6 +92,9 @@ private:
     uint32_t access_;
     mutable std::mutex mutex_;
     FdRef fd_;
+    std::shared_ptr<CompletionPort> port_;
+    uint64_t port_key_ = 0;
+    std::vector<std::weak_ptr<IoRequest>> requests_;
 };
 
 // The file object behind a handle: files and pipes (ERROR_INVALID_HANDLE
