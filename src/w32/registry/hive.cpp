@@ -36,8 +36,10 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS vals("
     " key INTEGER NOT NULL, name TEXT NOT NULL, fold TEXT NOT NULL, type INTEGER NOT NULL,"
     " data BLOB NOT NULL, UNIQUE(key, fold));"
+    // Plain rowids (no AUTOINCREMENT: one page less per write); they stay
+    // increasing because pruning always keeps the newest records.
     "CREATE TABLE IF NOT EXISTS changes("
-    " seq INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, kind INTEGER NOT NULL);"
+    " seq INTEGER PRIMARY KEY, path TEXT NOT NULL, kind INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS mounts(fold TEXT PRIMARY KEY, name TEXT NOT NULL,"
     " file TEXT NOT NULL);"
     "INSERT OR IGNORE INTO keys(id, parent, name, fold, last_write) VALUES(1, 0, '', '', 0);";
@@ -56,6 +58,9 @@ constexpr const char* kTouchKey = "UPDATE keys SET last_write=?2 WHERE id=?1";
 constexpr const char* kLogChange = "INSERT INTO changes(path, kind) VALUES(?1, ?2)";
 constexpr const char* kInsertKey =
     "INSERT INTO keys(parent, name, fold, class, last_write, boot_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr const char* kChildAt =
+    "SELECT id, name, class, last_write FROM keys WHERE parent=?1 ORDER BY fold LIMIT 1 OFFSET ?2";
+constexpr const char* kValueAt = "SELECT name, type, data FROM vals WHERE key=?1 ORDER BY rowid LIMIT 1 OFFSET ?2";
 constexpr const char* kKeyBoot = "SELECT boot_id FROM keys WHERE id=?1";
 
 std::string child_path(const std::string& parent, std::string_view fold) {
@@ -194,7 +199,7 @@ template <class Fn>
 void Hive::write(const std::string& path, uint32_t kind, const char* function, Fn&& fn) {
     locked(function, [&] {
         require_writable(function);
-        db_->exec_retrying("BEGIN IMMEDIATE", function);
+        begin_write(function);
         try {
             fn();
             if (kind) log_change(path, kind);
@@ -204,7 +209,7 @@ void Hive::write(const std::string& path, uint32_t kind, const char* function, F
                 prune.bind(1, kChangesKept);
                 prune.step();
             }
-            db_->exec("COMMIT", function);
+            commit(function);
         } catch (...) {
             sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
             throw;
@@ -212,6 +217,24 @@ void Hive::write(const std::string& path, uint32_t kind, const char* function, F
         return 0;
     });
     notify_watchers();
+}
+
+void Hive::begin_write(const char* function) {
+    Statement& st = statement("BEGIN IMMEDIATE");
+    try {
+        InUse use{st};
+        st.step();
+    } catch (const Win32Error& e) {
+        // Some conflicts (WAL recovery) skip the busy handler: retry them.
+        if (e.code() != err::kBusy) throw;
+        db_->exec_retrying("BEGIN IMMEDIATE", function);
+    }
+}
+
+void Hive::commit(const char*) {
+    Statement& st = statement("COMMIT");
+    InUse use{st};
+    st.step();
 }
 
 void Hive::log_change(const std::string& path, uint32_t kind) {
@@ -285,6 +308,30 @@ std::vector<KeyRow> Hive::children(int64_t id, const char* function) {
         st.bind(1, id);
         while (st.step()) out.push_back(key_row(st));
         return out;
+    });
+}
+
+std::optional<KeyRow> Hive::child_at(int64_t id, uint32_t index, const char* function) {
+    return locked(function, [&]() -> std::optional<KeyRow> {
+        if (!db_) return std::nullopt;
+        Statement& st = statement(kChildAt);
+        InUse use{st};
+        st.bind(1, id);
+        st.bind(2, int64_t(index));
+        if (!st.step()) return std::nullopt;
+        return key_row(st);
+    });
+}
+
+std::optional<NamedValue> Hive::value_at(int64_t key, uint32_t index, const char* function) {
+    return locked(function, [&]() -> std::optional<NamedValue> {
+        if (!db_) return std::nullopt;
+        Statement& st = statement(kValueAt);
+        InUse use{st};
+        st.bind(1, key);
+        st.bind(2, int64_t(index));
+        if (!st.step()) return std::nullopt;
+        return NamedValue{st.column_text(0), RegValue{uint32_t(st.column_int(1)), st.column_blob(2)}};
     });
 }
 
@@ -449,11 +496,11 @@ std::pair<int64_t, bool> Hive::create_path(int64_t parent, const std::string& pa
     // The change is logged on the parent of the first new key (its subkey list changed).
     locked(function, [&] {
         require_writable(function);
-        db_->exec_retrying("BEGIN IMMEDIATE", function);
+        begin_write(function);
         try {
             body();
             if (any_new) log_change(first_new_parent, kChangeName);
-            db_->exec("COMMIT", function);
+            commit(function);
         } catch (...) {
             sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
             throw;
@@ -494,7 +541,7 @@ bool Hive::delete_value(int64_t key, const std::string& path, std::string_view n
     bool found = false;
     locked(function, [&] {
         require_writable(function);
-        db_->exec_retrying("BEGIN IMMEDIATE", function);
+        begin_write(function);
         try {
             if (!key_exists_locked(key)) throw_win32(1018, function);
             Statement& st = statement(kDeleteValue);
@@ -509,7 +556,7 @@ bool Hive::delete_value(int64_t key, const std::string& path, std::string_view n
                 touch_key(key, filetime_now());
                 log_change(path, kChangeLastSet);
             }
-            db_->exec("COMMIT", function);
+            commit(function);
         } catch (...) {
             sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
             throw;

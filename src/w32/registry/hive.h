@@ -87,6 +87,9 @@ public:
     std::optional<KeyRow> find_child(int64_t parent, std::string_view fold, const char* function);
     bool key_exists(int64_t id, const char* function);
     std::vector<KeyRow> children(int64_t id, const char* function);
+    // The index'th subkey (by name) or value (by creation), for enumeration.
+    std::optional<KeyRow> child_at(int64_t id, uint32_t index, const char* function);
+    std::optional<NamedValue> value_at(int64_t key, uint32_t index, const char* function);
     std::optional<RegValue> get_value(int64_t key, std::string_view fold, const char* function);
     std::vector<NamedValue> values(int64_t key, const char* function);
     KeyStats stats(int64_t key, const char* function);
@@ -132,6 +135,8 @@ private:
     void write(const std::string& path, uint32_t kind, const char* function, Fn&& fn);
     void ensure_open(const char* function);
     void require_writable(const char* function) const;
+    void begin_write(const char* function);
+    void commit(const char* function);
     void log_change(const std::string& path, uint32_t kind);
     void touch_key(int64_t key, int64_t now);
     void notify_watchers() noexcept;

@@ -462,15 +462,23 @@ std::vector<NamedValue> values(const Key& key, const char* function) {
 }
 
 KeyRow subkey_at(const Key& key, uint32_t index, const char* function) {
+    bool merged = key.machine_classes || is_root_of(key, kHkeyLocalMachine) || is_root_of(key, kHkeyUsers);
+    if (!merged) {
+        require(key, kKeyEnumerateSubKeys, function);
+        if (auto row = key.primary.hive->child_at(key.primary.id, index, function)) return std::move(*row);
+        require_exists(key.primary, function);
+        throw_win32(kErrorNoMoreItems, function);
+    }
     auto rows = subkeys(key, function);
     if (index >= rows.size()) throw_win32(kErrorNoMoreItems, function);
     return std::move(rows[index]);
 }
 
 NamedValue value_at(const Key& key, uint32_t index, const char* function) {
-    auto vals = values(key, function);
-    if (index >= vals.size()) throw_win32(kErrorNoMoreItems, function);
-    return std::move(vals[index]);
+    require(key, kKeyQueryValue, function);
+    if (auto v = key.primary.hive->value_at(key.primary.id, index, function)) return std::move(*v);
+    require_exists(key.primary, function);
+    throw_win32(kErrorNoMoreItems, function);
 }
 
 KeyStats query_info(const Key& key, const char* function) {
