@@ -140,11 +140,11 @@ void bind_win32pdh(nb::module_ m) {
           [](uint64_t c, int factor) { pdh::set_counter_scale_factor(c, factor); }, "hCounter"_a, "factor"_a,
           "Sets the power of ten the counter's values are multiplied by (-7..7).");
     m.def("EnumObjects",
-          [](const OptStr& source, const OptStr& machine, long long detail, bool) {
+          [](const OptStr& source, const OptStr& machine, long long detail, long long /*refresh*/) {
               refuse_data_source(source, "EnumObjects");
               return pdh::enum_objects(machine, dword_arg(detail, "detailLevel"));
           },
-          "DataSource"_a.none(), "machine"_a.none(), "detailLevel"_a, "refresh"_a = false,
+          "DataSource"_a.none(), "machine"_a.none(), "detailLevel"_a, "refresh"_a = 0,
           "The names of the performance objects.");
     m.def("EnumObjectItems",
           [](const OptStr& source, const OptStr& machine, const std::string& object, long long detail,
