@@ -22,6 +22,10 @@ bool is_sep(char c) noexcept { return c == '\\' || c == '/'; }
 
 bool has_drive(std::string_view p) noexcept { return p.size() >= 2 && is_letter(p[0]) && p[1] == ':'; }
 
+// "." and ".." resolved lexically (a root spelt "x/../drive_c" must still
+// prefix the paths under it).
+std::string normalized(const std::string& absolute);
+
 class SessionDriveTable : public DriveTable {
 public:
     std::optional<std::string> root(char letter) const override {
@@ -32,7 +36,7 @@ public:
         std::string out(target, static_cast<size_t>(n));
         // A relative target is relative to the table's directory, as for any symlink.
         if (out[0] != '/') out = drive_table_dir() + "/" + out;
-        return out;
+        return normalized(out);
     }
 };
 
@@ -65,6 +69,12 @@ void append_components(std::string& out, std::string_view rel, size_t floor) {
         }
         i = j + 1;
     }
+}
+
+std::string normalized(const std::string& absolute) {
+    std::string out;
+    append_components(out, absolute, 0);
+    return out.empty() ? "/" : out;
 }
 
 void check_windows_name(std::string_view p, const char* function) {
