@@ -1,0 +1,1141 @@
+#include "w32/svc/manager.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "w32/error/codes.h"
+#include "w32/error/win32_error.h"
+#include "w32/io/unique_fd.h"
+#include "w32/kernel/session_root.h"
+#include "w32/process/proc_stat.h"
+#include "w32/svc/command_line.h"
+#include "w32/svc/protocol.h"
+#include "w32/svc/service_errors.h"
+#include "w32/svc/service_store.h"
+
+namespace w32::svc {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using io::UniqueFd;
+using std::chrono::milliseconds;
+
+constexpr const char* kFunction = "ServiceManager";
+constexpr uint32_t kInfinite = 0xFFFFFFFF;
+
+int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
+struct Connection {
+    UniqueFd fd;
+    bool host = false;
+    std::string host_key;                  // for a service process: its service
+    std::map<uint32_t, std::string> handles;  // service handle id -> service key
+    bool awaiting_reply = false;           // a deferred request (start/control) is pending
+};
+
+struct PendingControl {
+    int client_fd;  // -1: sent by the manager itself (shutdown)
+    uint32_t control;
+    uint32_t sequence = 0;
+    Clock::time_point deadline;
+    bool sent = false;
+};
+
+struct Service {
+    ServiceConfig config;
+    ServiceStatus status;
+    bool delete_pending = false;
+    int open_handles = 0;
+
+    // The service's process, while it has one.
+    pid_t pid = 0;
+    bool our_child = false;  // reaped with waitpid; adopted processes are not
+    uint64_t start_time = 0;
+    UniqueFd pidfd;
+    int host_fd = -1;  // its dispatcher's connection, once connected
+
+    // A start in progress: waiting for dependencies, then for the process to connect.
+    bool start_requested = false;
+    bool waiting_for_dependencies = false;
+    std::vector<std::string> start_args;
+    std::vector<int> start_waiters;  // client fds awaiting StartService's reply
+    Clock::time_point start_deadline;
+
+    std::deque<PendingControl> controls;
+    uint32_t next_sequence = 1;
+    bool stop_accepted = false;  // a STOP was handled: its exit is not a failure
+
+    // Recovery.
+    uint32_t failure_count = 0;
+    Clock::time_point last_failure;
+    std::optional<Clock::time_point> restart_at;
+};
+
+class Manager {
+public:
+    explicit Manager(const ManagerOptions& options) : options_(options) {}
+    int run();
+
+private:
+    // setup
+    bool take_lock();
+    void listen_socket();
+    void load_state();
+    void adopt_running();
+    void start_automatic(bool delayed);
+    // loop
+    void add_fd(int fd);
+    void on_accept();
+    void on_connection(int fd);
+    void on_process_exit(Service& s);
+    void on_timers();
+    void close_connection(int fd);
+    Clock::time_point next_deadline() const;
+    bool idle() const;
+    void shutdown_services();
+    // requests
+    void handle_client(Connection& c, WireReader& r, Op op);
+    void handle_host_hello(Connection& c, WireReader& r);
+    void handle_host_status(Connection& c, WireReader& r);
+    void handle_host_control_done(Connection& c, WireReader& r);
+    void reply(int fd, uint32_t error, const std::function<void(WireWriter&)>& body = {});
+    Service& service_of(Connection& c, uint32_t handle);
+    Service* find(const std::string& name);
+    Service* find_by_display(const std::string& display);
+    // service lifecycle
+    uint32_t request_start(Service& s, const std::vector<std::string>& args, std::set<std::string>& visiting);
+    void advance_starts();
+    void launch(Service& s);
+    void fail_start(Service& s, uint32_t error);
+    void set_status(Service& s, const ServiceStatus& status);
+    void became_stopped(Service& s, bool failure);
+    void send_next_control(Service& s);
+    void finish_control(Service& s, uint32_t error);
+    void maybe_delete(Service& s);
+    std::vector<Service*> dependents(const Service& s, bool active_only);
+    uint32_t validate_dependencies(const ServiceConfig& c);
+    void persist_running(Service& s);
+
+    ManagerOptions options_;
+    UniqueFd lock_fd_, listen_fd_, epoll_fd_, signal_fd_;
+    std::unique_ptr<ServiceStore> store_;
+    std::map<std::string, Service> services_;  // folded name -> service
+    std::map<int, Connection> connections_;
+    std::map<int, std::string> pidfds_;  // pidfd -> service key
+    uint32_t next_handle_ = 1;
+    Clock::time_point idle_since_ = Clock::now();
+    std::optional<Clock::time_point> delayed_start_at_;
+    bool stopping_ = false;
+};
+
+// --- setup -------------------------------------------------------------------
+
+bool Manager::take_lock() {
+    lock_fd_.reset(::open(manager_lock_path().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    if (!lock_fd_) throw_win32(win32_from_errno(errno), kFunction);
+    if (::flock(lock_fd_.get(), LOCK_EX | LOCK_NB) != 0) return false;
+    std::string pid = std::to_string(::getpid()) + "\n";
+    std::string pid_path = manager_pid_path();
+    std::string tmp = pid_path + ".tmp";
+    int f = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (f >= 0) {
+        ssize_t ignored = ::write(f, pid.data(), pid.size());
+        (void)ignored;
+        ::close(f);
+        ::rename(tmp.c_str(), pid_path.c_str());
+    }
+    return true;
+}
+
+void Manager::listen_socket() {
+    std::string path = manager_socket_path();
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path) throw_win32(w32::err::kInvalidName, kFunction);
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    ::unlink(path.c_str());  // left by a manager that was killed; we hold the lock
+    listen_fd_.reset(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!listen_fd_ || ::bind(listen_fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(listen_fd_.get(), 64) != 0)
+        throw_win32(win32_from_errno(errno), kFunction);
+}
+
+void Manager::load_state() {
+    store_ = std::make_unique<ServiceStore>(service_database_path());
+    for (ServiceConfig& c : store_->load_all()) {
+        std::string key = fold_name(c.name);
+        Service& s = services_[key];
+        s.config = std::move(c);
+        s.status.service_type = s.config.service_type;
+        s.delete_pending = store_->get_value(key, "DeleteFlag").has_value();
+    }
+}
+
+void Manager::adopt_running() {
+    for (const RunRecord& r : store_->load_running()) {
+        auto it = services_.find(r.key);
+        if (it == services_.end()) {
+            store_->clear_running(r.key);
+            continue;
+        }
+        Service& s = it->second;
+        int fd = -1;
+        if (r.pid > 0 && process::process_start_time(static_cast<int32_t>(r.pid)) == r.start_time)
+            fd = pidfd_open(static_cast<pid_t>(r.pid));
+        if (fd < 0) {
+            // It ended while no manager watched it: a failure unless it had stopped.
+            store_->clear_running(r.key);
+            s.status.current_state = kStopped;
+            bool failure = r.status.current_state != kStopped;
+            if (failure) became_stopped(s, true);
+            continue;
+        }
+        // Still running: it reconnects (its dispatcher retries); until then
+        // its last known status stands and controls wait for it.
+        s.pid = static_cast<pid_t>(r.pid);
+        s.start_time = r.start_time;
+        s.pidfd.reset(fd);
+        s.status = r.status;
+        s.status.process_id = r.pid;
+        pidfds_[fd] = r.key;
+        add_fd(fd);
+    }
+}
+
+void Manager::start_automatic(bool delayed) {
+    for (auto& [key, s] : services_) {
+        if (s.config.start_type != kAutoStart || s.config.delayed_auto_start != delayed) continue;
+        if (s.delete_pending || s.status.current_state != kStopped || s.start_requested) continue;
+        std::set<std::string> visiting;
+        request_start(s, {}, visiting);
+    }
+    advance_starts();
+}
+
+int Manager::run() {
+    if (!take_lock()) return 1;
+    // SIGTERM/SIGINT end the manager after stopping the services; SIGCHLD is
+    // not needed (pidfds tell of exits), SIGPIPE never (MSG_NOSIGNAL).
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGHUP);
+    ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    signal_fd_.reset(::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
+    epoll_fd_.reset(::epoll_create1(EPOLL_CLOEXEC));
+    load_state();
+    listen_socket();
+    add_fd(listen_fd_.get());
+    add_fd(signal_fd_.get());
+    adopt_running();
+    // Services marked for deletion that are not running go now.
+    std::vector<std::string> keys;
+    for (auto& [key, s] : services_) keys.push_back(key);
+    for (const std::string& key : keys) maybe_delete(services_.at(key));
+    start_automatic(false);
+    delayed_start_at_ = Clock::now() + options_.delayed_start;
+
+    epoll_event events[32];
+    for (;;) {
+        auto deadline = next_deadline();
+        int timeout = -1;
+        if (deadline != Clock::time_point::max()) {
+            auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
+            timeout = static_cast<int>(std::clamp<long long>(left + 1, 0, 60000));
+        }
+        int n = ::epoll_wait(epoll_fd_.get(), events, 32, timeout);
+        if (n < 0 && errno != EINTR) return 2;
+        for (int i = 0; i < std::max(n, 0); ++i) {
+            int fd = events[i].data.fd;
+            if (fd == listen_fd_.get()) {
+                on_accept();
+            } else if (fd == signal_fd_.get()) {
+                signalfd_siginfo info;
+                while (::read(signal_fd_.get(), &info, sizeof info) == sizeof info) {}
+                shutdown_services();
+                return 0;
+            } else if (auto p = pidfds_.find(fd); p != pidfds_.end()) {
+                std::string key = p->second;
+                on_process_exit(services_.at(key));
+            } else if (connections_.count(fd)) {
+                on_connection(fd);
+            }
+        }
+        on_timers();
+        if (idle()) {
+            if (options_.idle_exit.count() > 0 && Clock::now() - idle_since_ >= options_.idle_exit) break;
+        } else {
+            idle_since_ = Clock::now();
+        }
+    }
+    ::unlink(manager_socket_path().c_str());
+    ::unlink(manager_pid_path().c_str());
+    return 0;
+}
+
+// --- the loop ------------------------------------------------------------------
+
+void Manager::add_fd(int fd) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    ::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, fd, &ev);
+}
+
+void Manager::on_accept() {
+    for (;;) {
+        int fd = ::accept4(listen_fd_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) return;
+        // Requests are answered at once or deferred, never waited for: a
+        // client that stops reading must not stall the manager.
+        timeval tv{1, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        connections_[fd].fd.reset(fd);
+        add_fd(fd);
+    }
+}
+
+void Manager::close_connection(int fd) {
+    auto it = connections_.find(fd);
+    if (it == connections_.end()) return;
+    Connection& c = it->second;
+    std::vector<std::string> touched;
+    for (auto& [id, key] : c.handles) {
+        auto s = services_.find(key);
+        if (s != services_.end()) {
+            --s->second.open_handles;
+            touched.push_back(key);
+        }
+    }
+    if (c.host) {
+        auto s = services_.find(c.host_key);
+        if (s != services_.end() && s->second.host_fd == fd) s->second.host_fd = -1;
+    }
+    for (auto& [key, s] : services_) {
+        s.start_waiters.erase(std::remove(s.start_waiters.begin(), s.start_waiters.end(), fd),
+                              s.start_waiters.end());
+        for (PendingControl& pc : s.controls)
+            if (pc.client_fd == fd) pc.client_fd = -1;
+    }
+    ::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_DEL, fd, nullptr);
+    connections_.erase(it);
+    for (const std::string& key : touched)
+        if (auto s = services_.find(key); s != services_.end()) maybe_delete(s->second);
+}
+
+void Manager::on_connection(int fd) {
+    Connection& c = connections_.at(fd);
+    std::string packet;
+    bool open;
+    try {
+        open = recv_packet(fd, packet, 0, kFunction);
+    } catch (const Win32Error&) {
+        open = false;
+    }
+    if (!open) {
+        close_connection(fd);
+        return;
+    }
+    try {
+        WireReader r(packet);
+        auto op = static_cast<Op>(r.u32());
+        switch (op) {
+        case Op::HostHello: handle_host_hello(c, r); break;
+        case Op::HostStatus: handle_host_status(c, r); break;
+        case Op::HostControlDone: handle_host_control_done(c, r); break;
+        default: handle_client(c, r, op); break;
+        }
+    } catch (const Win32Error& e) {
+        if (connections_.count(fd) && !connections_.at(fd).host) reply(fd, e.code());
+    }
+}
+
+void Manager::on_process_exit(Service& s) {
+    int status = 0;
+    bool exited_badly = false;
+    if (s.our_child) {
+        if (::waitpid(s.pid, &status, WNOHANG) == s.pid)
+            exited_badly = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    int fd = s.pidfd.get();
+    ::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_DEL, fd, nullptr);
+    pidfds_.erase(fd);
+    s.pidfd.reset();
+    s.pid = 0;
+    s.our_child = false;
+    s.status.process_id = 0;
+    if (s.host_fd >= 0) {
+        // Its dispatcher's connection goes with it; forget it here so that
+        // a late close does not touch the next process of the service.
+        if (auto c = connections_.find(s.host_fd); c != connections_.end()) c->second.host_key.clear();
+        s.host_fd = -1;
+    }
+    bool reported_stopped = s.status.current_state == kStopped;
+    if (!s.start_waiters.empty() || s.start_requested) {
+        fail_start(s, err::kProcessAborted);
+        if (!s.stop_accepted) became_stopped(s, true);
+        return;
+    }
+    bool failure = !reported_stopped && !s.stop_accepted;
+    if (reported_stopped && s.config.failure_actions_on_non_crash && s.status.win32_exit_code != 0) failure = true;
+    (void)exited_badly;
+    if (!reported_stopped) {
+        ServiceStatus st = s.status;
+        st.current_state = kStopped;
+        st.controls_accepted = 0;
+        st.check_point = st.wait_hint = 0;
+        if (!s.stop_accepted) st.win32_exit_code = err::kProcessAborted;
+        s.status = st;
+    }
+    became_stopped(s, failure);
+}
+
+Clock::time_point Manager::next_deadline() const {
+    Clock::time_point next = Clock::time_point::max();
+    for (const auto& [key, s] : services_) {
+        if (s.start_requested && !s.waiting_for_dependencies && s.pid != 0 && s.host_fd < 0)
+            next = std::min(next, s.start_deadline);
+        if (!s.controls.empty() && s.controls.front().sent) next = std::min(next, s.controls.front().deadline);
+        if (s.restart_at) next = std::min(next, *s.restart_at);
+    }
+    if (delayed_start_at_) next = std::min(next, *delayed_start_at_);
+    if (options_.idle_exit.count() > 0 && idle()) next = std::min(next, idle_since_ + options_.idle_exit);
+    return next;
+}
+
+void Manager::on_timers() {
+    auto now = Clock::now();
+    if (delayed_start_at_ && now >= *delayed_start_at_) {
+        delayed_start_at_.reset();
+        start_automatic(true);
+    }
+    for (auto& [key, s] : services_) {
+        if (s.start_requested && !s.waiting_for_dependencies && s.pid != 0 && s.host_fd < 0 &&
+            now >= s.start_deadline) {
+            // It never reached StartServiceCtrlDispatcher: Windows ends it.
+            ::kill(s.pid, SIGKILL);
+            fail_start(s, err::kServiceRequestTimeout);
+        }
+        if (!s.controls.empty() && s.controls.front().sent && now >= s.controls.front().deadline) {
+            finish_control(s, err::kServiceRequestTimeout);
+        }
+        if (s.restart_at && now >= *s.restart_at) {
+            s.restart_at.reset();
+            if (s.status.current_state == kStopped && !s.delete_pending &&
+                s.config.start_type != kDisabled) {
+                std::set<std::string> visiting;
+                request_start(s, {}, visiting);
+            }
+        }
+    }
+    advance_starts();
+}
+
+bool Manager::idle() const {
+    if (!connections_.empty() || !pidfds_.empty() || delayed_start_at_) return false;
+    for (const auto& [key, s] : services_)
+        if (s.restart_at || s.start_requested) return false;
+    return true;
+}
+
+void Manager::shutdown_services() {
+    stopping_ = true;
+    ::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_DEL, listen_fd_.get(), nullptr);
+    listen_fd_.reset();
+    ::unlink(manager_socket_path().c_str());
+    // As at Windows shutdown: services that accept SHUTDOWN get it (STOP
+    // otherwise), then whatever is still running is ended.
+    for (auto& [key, s] : services_) {
+        s.restart_at.reset();
+        if (s.host_fd < 0 || s.status.current_state == kStopped) continue;
+        uint32_t control = (s.status.controls_accepted & kAcceptShutdown) ? kControlShutdown
+                           : (s.status.controls_accepted & kAcceptStop) ? kControlStop : 0;
+        if (control == 0) continue;
+        s.controls.push_back(PendingControl{-1, control, 0, {}, false});
+        if (s.controls.size() == 1) send_next_control(s);
+    }
+    auto deadline = Clock::now() + options_.shutdown_timeout;
+    epoll_event events[32];
+    while (!pidfds_.empty() && Clock::now() < deadline) {
+        auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
+        int n = ::epoll_wait(epoll_fd_.get(), events, 32, static_cast<int>(std::max<long long>(left, 1)));
+        for (int i = 0; i < std::max(n, 0); ++i) {
+            int fd = events[i].data.fd;
+            if (auto p = pidfds_.find(fd); p != pidfds_.end()) {
+                on_process_exit(services_.at(p->second));
+            } else if (connections_.count(fd)) {
+                on_connection(fd);
+            } else if (fd == signal_fd_.get()) {
+                signalfd_siginfo info;
+                while (::read(signal_fd_.get(), &info, sizeof info) == sizeof info) {}
+            }
+        }
+    }
+    for (auto& [key, s] : services_) {
+        if (s.pid > 0) {
+            ::kill(s.pid, SIGKILL);
+            if (s.our_child) ::waitpid(s.pid, nullptr, 0);
+        }
+        store_->clear_running(key);
+    }
+    ::unlink(manager_pid_path().c_str());
+}
+
+// --- requests ------------------------------------------------------------------
+
+void Manager::reply(int fd, uint32_t error, const std::function<void(WireWriter&)>& body) {
+    if (fd < 0 || !connections_.count(fd)) return;
+    WireWriter w;
+    w.u32(error);
+    if (error == 0 && body) body(w);
+    connections_.at(fd).awaiting_reply = false;
+    try {
+        send_packet(fd, w.bytes(), kFunction);
+    } catch (const Win32Error&) {
+        // The client went away; its connection closes on the next read.
+    }
+}
+
+Service* Manager::find(const std::string& name) {
+    auto it = services_.find(fold_name(name));
+    return it == services_.end() ? nullptr : &it->second;
+}
+
+Service* Manager::find_by_display(const std::string& display) {
+    std::string folded = fold_name(display);
+    for (auto& [key, s] : services_)
+        if (fold_name(s.config.display_name) == folded) return &s;
+    return nullptr;
+}
+
+Service& Manager::service_of(Connection& c, uint32_t handle) {
+    auto h = c.handles.find(handle);
+    if (h == c.handles.end()) throw_win32(w32::err::kInvalidHandle, kFunction);
+    auto s = services_.find(h->second);
+    if (s == services_.end()) throw_win32(err::kServiceDoesNotExist, kFunction);
+    return s->second;
+}
+
+uint32_t Manager::validate_dependencies(const ServiceConfig& c) {
+    // A dependency on a service that (transitively) depends on this one.
+    std::string self = fold_name(c.name);
+    std::vector<std::string> stack;
+    std::set<std::string> seen;
+    for (const auto& d : c.dependencies)
+        if (!d.empty() && d[0] != '+') stack.push_back(fold_name(d));
+    while (!stack.empty()) {
+        std::string key = stack.back();
+        stack.pop_back();
+        if (key == self) return err::kCircularDependency;
+        if (!seen.insert(key).second) continue;
+        auto it = services_.find(key);
+        if (it == services_.end()) continue;
+        for (const auto& d : it->second.config.dependencies)
+            if (!d.empty() && d[0] != '+') stack.push_back(fold_name(d));
+    }
+    return 0;
+}
+
+static uint32_t validate_config(const ServiceConfig& c) {
+    if (c.name.empty() || c.name.size() > 256 || c.name.find_first_of("/\\") != std::string::npos)
+        return err::kInvalidServiceName;
+    if (c.display_name.size() > 256) return err::kInvalidServiceName;
+    uint32_t type = c.service_type & ~kServiceInteractiveProcess;
+    if (type & kServiceDriver) return w32::err::kNotSupported;  // no kernel drivers here
+    if (type != kServiceWin32OwnProcess && type != kServiceWin32ShareProcess)
+        return w32::err::kInvalidParameter;
+    if (c.start_type > kDisabled || c.start_type == kBootStart || c.start_type == kSystemStart)
+        return w32::err::kInvalidParameter;
+    if (c.error_control > 3) return w32::err::kInvalidParameter;
+    if (c.binary_path.empty()) return w32::err::kInvalidParameter;
+    if (c.delayed_auto_start && c.start_type != kAutoStart) return w32::err::kInvalidParameter;
+    return 0;
+}
+
+void Manager::handle_client(Connection& c, WireReader& r, Op op) {
+    int fd = c.fd.get();
+    switch (op) {
+    case Op::ClientHello: {
+        if (r.u32() != kProtocolVersion) return reply(fd, w32::err::kRevisionMismatch);
+        return reply(fd, 0);
+    }
+    case Op::ManagerInfo:
+        return reply(fd, 0, [](WireWriter& w) { w.u32(static_cast<uint32_t>(::getpid())); });
+    case Op::CreateService: {
+        ServiceConfig config = r.config();
+        if (config.display_name.empty()) config.display_name = config.name;
+        if (uint32_t e = validate_config(config)) return reply(fd, e);
+        if (Service* existing = find(config.name))
+            return reply(fd, existing->delete_pending ? err::kServiceMarkedForDelete : err::kServiceExists);
+        if (find_by_display(config.display_name) || find_by_display(config.name) || find(config.display_name))
+            return reply(fd, err::kDuplicateServiceName);
+        if (uint32_t e = validate_dependencies(config)) return reply(fd, e);
+        std::string key = fold_name(config.name);
+        store_->put(config);
+        Service& s = services_[key];
+        s.config = config;
+        s.status = ServiceStatus{};
+        s.status.service_type = config.service_type;
+        uint32_t id = next_handle_++;
+        c.handles[id] = key;
+        ++s.open_handles;
+        return reply(fd, 0, [&](WireWriter& w) { w.u32(id).str(config.name); });
+    }
+    case Op::OpenService: {
+        std::string name = r.str();
+        Service* s = find(name);
+        if (!s) return reply(fd, err::kServiceDoesNotExist);
+        uint32_t id = next_handle_++;
+        c.handles[id] = fold_name(name);
+        ++s->open_handles;
+        return reply(fd, 0, [&](WireWriter& w) { w.u32(id).str(s->config.name); });
+    }
+    case Op::CloseService: {
+        uint32_t id = r.u32();
+        auto h = c.handles.find(id);
+        if (h == c.handles.end()) return reply(fd, w32::err::kInvalidHandle);
+        std::string key = h->second;
+        c.handles.erase(h);
+        if (auto s = services_.find(key); s != services_.end()) {
+            --s->second.open_handles;
+            maybe_delete(s->second);
+        }
+        return reply(fd, 0);
+    }
+    case Op::DeleteService: {
+        Service& s = service_of(c, r.u32());
+        if (s.delete_pending) return reply(fd, err::kServiceMarkedForDelete);
+        s.delete_pending = true;
+        store_->set_value(fold_name(s.config.name), "DeleteFlag", "1");
+        reply(fd, 0);
+        return maybe_delete(s);
+    }
+    case Op::StartService: {
+        Service& s = service_of(c, r.u32());
+        std::vector<std::string> args = r.strs();
+        std::set<std::string> visiting;
+        if (uint32_t e = request_start(s, args, visiting)) return reply(fd, e);
+        s.start_waiters.push_back(fd);
+        c.awaiting_reply = true;
+        return advance_starts();
+    }
+    case Op::ControlService: {
+        Service& s = service_of(c, r.u32());
+        uint32_t control = r.u32();
+        bool user_defined = control >= 128 && control <= 255;
+        if (!user_defined && (control < kControlStop || control > 10 || control == kControlShutdown))
+            return reply(fd, w32::err::kInvalidParameter);
+        if (s.status.current_state == kStopped) return reply(fd, err::kServiceNotActive);
+        if (s.host_fd < 0 || s.status.current_state == kStartPending ||
+            s.status.current_state == kStopPending)
+            return reply(fd, err::kServiceCannotAcceptCtrl);
+        uint32_t accepted = s.status.controls_accepted;
+        bool allowed = user_defined || control == kControlInterrogate ||
+                       (control == kControlStop && (accepted & kAcceptStop)) ||
+                       ((control == kControlPause || control == kControlContinue) &&
+                        (accepted & kAcceptPauseContinue)) ||
+                       (control == kControlParamChange && (accepted & kAcceptParamChange)) ||
+                       (control >= 7 && control <= 10 && (accepted & 0x10));  // NETBIND*
+        if (!allowed) return reply(fd, err::kInvalidServiceControl);
+        if (control == kControlStop && !dependents(s, true).empty())
+            return reply(fd, err::kDependentServicesRunning);
+        s.controls.push_back(PendingControl{fd, control, 0, {}, false});
+        c.awaiting_reply = true;
+        if (s.controls.size() == 1) send_next_control(s);
+        return;
+    }
+    case Op::QueryStatus: {
+        Service& s = service_of(c, r.u32());
+        return reply(fd, 0, [&](WireWriter& w) { w.status(s.status); });
+    }
+    case Op::QueryConfig: {
+        Service& s = service_of(c, r.u32());
+        return reply(fd, 0, [&](WireWriter& w) { w.config(s.config); });
+    }
+    case Op::ChangeConfig: {
+        Service& s = service_of(c, r.u32());
+        ServiceConfig change = r.config();
+        uint32_t present = r.u32();  // which strings were given (not None)
+        if (s.delete_pending) return reply(fd, err::kServiceMarkedForDelete);
+        ServiceConfig next = s.config;
+        if (change.service_type != kNoChange) next.service_type = change.service_type;
+        if (change.start_type != kNoChange) next.start_type = change.start_type;
+        if (change.error_control != kNoChange) next.error_control = change.error_control;
+        if (present & 1) next.binary_path = change.binary_path;
+        if (present & 2) next.load_order_group = change.load_order_group;
+        if (present & 4) next.dependencies = change.dependencies;
+        if (present & 8) next.account = change.account;
+        if (present & 16) {
+            Service* other = find_by_display(change.display_name);
+            Service* named = find(change.display_name);
+            if ((other && other != &s) || (named && named != &s)) return reply(fd, err::kDuplicateServiceName);
+            next.display_name = change.display_name.empty() ? next.name : change.display_name;
+        }
+        if (next.start_type != kAutoStart) next.delayed_auto_start = false;
+        if (uint32_t e = validate_config(next)) return reply(fd, e);
+        if (uint32_t e = validate_dependencies(next)) return reply(fd, e);
+        s.config = next;
+        store_->put(next);
+        return reply(fd, 0);
+    }
+    case Op::ChangeConfig2: {
+        Service& s = service_of(c, r.u32());
+        uint32_t level = r.u32();
+        ServiceConfig change = r.config();
+        if (s.delete_pending) return reply(fd, err::kServiceMarkedForDelete);
+        switch (level) {
+        case kConfigDescription: s.config.description = change.description; break;
+        case kConfigFailureActions: s.config.failure_actions = change.failure_actions; break;
+        case kConfigDelayedAutoStart:
+            if (change.delayed_auto_start && s.config.start_type != kAutoStart)
+                return reply(fd, w32::err::kInvalidParameter);
+            s.config.delayed_auto_start = change.delayed_auto_start;
+            break;
+        case kConfigFailureActionsFlag: s.config.failure_actions_on_non_crash = change.failure_actions_on_non_crash; break;
+        case kConfigPreshutdown: s.config.preshutdown_timeout_ms = change.preshutdown_timeout_ms; break;
+        case kConfigServiceSid: s.config.sid_type = change.sid_type; break;
+        case kConfigRequiredPrivileges: s.config.required_privileges = change.required_privileges; break;
+        default: return reply(fd, err::kInvalidLevel);
+        }
+        store_->put(s.config);
+        return reply(fd, 0);
+    }
+    case Op::EnumServices: {
+        uint32_t type = r.u32(), state = r.u32();
+        if (state < kStateActive || state > kStateAll) return reply(fd, w32::err::kInvalidParameter);
+        return reply(fd, 0, [&](WireWriter& w) {
+            std::vector<const Service*> hits;
+            for (auto& [key, s] : services_) {
+                if (!(s.config.service_type & type)) continue;
+                bool active = s.status.current_state != kStopped;
+                if ((active && !(state & kStateActive)) || (!active && !(state & kStateInactive))) continue;
+                hits.push_back(&s);
+            }
+            w.u32(static_cast<uint32_t>(hits.size()));
+            for (const Service* s : hits) w.str(s->config.name).str(s->config.display_name).status(s->status);
+        });
+    }
+    case Op::EnumDependents: {
+        Service& s = service_of(c, r.u32());
+        uint32_t state = r.u32();
+        if (state < kStateActive || state > kStateAll) return reply(fd, w32::err::kInvalidParameter);
+        std::vector<Service*> all = dependents(s, false);
+        return reply(fd, 0, [&](WireWriter& w) {
+            std::vector<Service*> hits;
+            for (Service* d : all) {
+                bool active = d->status.current_state != kStopped;
+                if ((active && (state & kStateActive)) || (!active && (state & kStateInactive))) hits.push_back(d);
+            }
+            w.u32(static_cast<uint32_t>(hits.size()));
+            for (Service* d : hits) w.str(d->config.name).str(d->config.display_name).status(d->status);
+        });
+    }
+    case Op::GetKeyName: {
+        Service* s = find_by_display(r.str());
+        if (!s) return reply(fd, err::kServiceDoesNotExist);
+        return reply(fd, 0, [&](WireWriter& w) { w.str(s->config.name); });
+    }
+    case Op::GetDisplayName: {
+        Service* s = find(r.str());
+        if (!s) return reply(fd, err::kServiceDoesNotExist);
+        return reply(fd, 0, [&](WireWriter& w) { w.str(s->config.display_name); });
+    }
+    case Op::SetValue: {
+        Service& s = service_of(c, r.u32());
+        std::string name = r.str(), value = r.str();
+        store_->set_value(fold_name(s.config.name), name, value);
+        return reply(fd, 0);
+    }
+    case Op::GetValue: {
+        Service& s = service_of(c, r.u32());
+        auto value = store_->get_value(fold_name(s.config.name), r.str());
+        if (!value) return reply(fd, w32::err::kFileNotFound);
+        return reply(fd, 0, [&](WireWriter& w) { w.str(*value); });
+    }
+    default: return reply(fd, w32::err::kInvalidFunction);
+    }
+}
+
+void Manager::handle_host_hello(Connection& c, WireReader& r) {
+    int fd = c.fd.get();
+    uint32_t version = r.u32();
+    std::string name = r.str();
+    uint32_t pid = r.u32();
+    bool recovering = r.u32() != 0;
+    ServiceStatus status = r.status();
+    if (version != kProtocolVersion) return reply(fd, w32::err::kRevisionMismatch);
+    Service* s = find(name);
+    if (!s) return reply(fd, err::kServiceDoesNotExist);
+    if (s->host_fd >= 0) return reply(fd, err::kServiceAlreadyRunning);
+    std::string key = fold_name(s->config.name);
+    if (recovering) {
+        // A service process whose manager died: adopt it unless another
+        // process is known to run the service.
+        if (s->pid != 0 && s->pid != static_cast<pid_t>(pid)) return reply(fd, err::kServiceAlreadyRunning);
+        if (s->pid == 0) {
+            int pfd = pidfd_open(static_cast<pid_t>(pid));
+            if (pfd < 0) return reply(fd, err::kProcessAborted);
+            s->pid = static_cast<pid_t>(pid);
+            s->start_time = process::process_start_time(static_cast<int32_t>(pid));
+            s->pidfd.reset(pfd);
+            pidfds_[pfd] = key;
+            add_fd(pfd);
+        }
+        s->status = status;
+        s->status.process_id = pid;
+    } else if (!s->start_requested || s->pid == 0) {
+        return reply(fd, err::kFailedServiceControllerConnect);
+    }
+    c.host = true;
+    c.host_key = key;
+    s->host_fd = fd;
+    std::vector<std::string> args = s->start_args;
+    reply(fd, 0, [&](WireWriter& w) { w.str(s->config.name).strs(args); });
+    if (!recovering) {
+        // StartService returns once the service's main function runs.
+        s->start_requested = false;
+        for (int waiter : s->start_waiters) reply(waiter, 0);
+        s->start_waiters.clear();
+    }
+    persist_running(*s);
+    if (!s->controls.empty() && !s->controls.front().sent) send_next_control(*s);
+}
+
+void Manager::handle_host_status(Connection& c, WireReader& r) {
+    ServiceStatus status = r.status();
+    if (!c.host) return;
+    auto it = services_.find(c.host_key);
+    if (it == services_.end() || it->second.host_fd != c.fd.get()) return;
+    set_status(it->second, status);
+}
+
+void Manager::handle_host_control_done(Connection& c, WireReader& r) {
+    uint32_t sequence = r.u32();
+    uint32_t result = r.u32();
+    if (!c.host) return;
+    auto it = services_.find(c.host_key);
+    if (it == services_.end()) return;
+    Service& s = it->second;
+    if (s.controls.empty() || !s.controls.front().sent || s.controls.front().sequence != sequence) return;
+    if (result == 0 && s.controls.front().control == kControlStop) s.stop_accepted = true;
+    finish_control(s, result);
+}
+
+// --- service lifecycle ---------------------------------------------------------
+
+uint32_t Manager::request_start(Service& s, const std::vector<std::string>& args,
+                                std::set<std::string>& visiting) {
+    std::string key = fold_name(s.config.name);
+    if (s.delete_pending) return err::kServiceMarkedForDelete;
+    if (s.config.start_type == kDisabled) return err::kServiceDisabled;
+    if (s.status.current_state != kStopped || s.start_requested) return err::kServiceAlreadyRunning;
+    if (!visiting.insert(key).second) return err::kCircularDependency;
+    for (const std::string& dep : s.config.dependencies) {
+        if (dep.empty() || dep[0] == '+') continue;  // load-order groups: nothing to start
+        Service* d = find(dep);
+        if (!d || d->delete_pending) return err::kServiceDependencyDeleted;
+        if (d->config.start_type == kDisabled) return err::kServiceDependencyFail;
+        if (d->status.current_state == kStopped && !d->start_requested) {
+            if (uint32_t e = request_start(*d, {}, visiting)) return e == err::kCircularDependency ? e : err::kServiceDependencyFail;
+        }
+    }
+    s.start_requested = true;
+    s.waiting_for_dependencies = true;
+    s.start_args = args;
+    s.start_args.insert(s.start_args.begin(), s.config.name);
+    s.stop_accepted = false;
+    s.restart_at.reset();
+    ServiceStatus st;
+    st.service_type = s.config.service_type;
+    st.current_state = kStartPending;
+    st.wait_hint = 2000;
+    s.status = st;
+    return 0;
+}
+
+void Manager::advance_starts() {
+    bool progress = true;
+    while (progress) {
+        progress = false;
+        for (auto& [key, s] : services_) {
+            if (!s.start_requested || !s.waiting_for_dependencies) continue;
+            bool ready = true, failed = false;
+            for (const std::string& dep : s.config.dependencies) {
+                if (dep.empty() || dep[0] == '+') continue;
+                Service* d = find(dep);
+                if (!d) { failed = true; break; }
+                if (d->status.current_state == kRunning) continue;
+                ready = false;
+                if (d->status.current_state == kStopped && !d->start_requested) failed = true;
+            }
+            if (failed) {
+                fail_start(s, err::kServiceDependencyFail);
+                progress = true;
+            } else if (ready) {
+                s.waiting_for_dependencies = false;
+                launch(s);
+                progress = true;
+            }
+        }
+    }
+}
+
+void Manager::launch(Service& s) {
+    std::vector<std::string> argv;
+    try {
+        argv = split_command_line(s.config.binary_path);
+    } catch (const Win32Error& e) {
+        return fail_start(s, e.code());
+    }
+    if (argv.empty()) return fail_start(s, w32::err::kFileNotFound);
+    std::string log_dir = session_paths().runtime_dir + "/services/logs";
+    try {
+        ensure_private_dir(log_dir);
+    } catch (const Win32Error&) {
+    }
+    std::string log_path = log_dir + "/" + fold_name(s.config.name) + ".log";
+    std::string env_service = "PYWIN32_POSIX_SERVICE=" + s.config.name;
+
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    int report[2];
+    if (::pipe2(report, O_CLOEXEC) != 0) return fail_start(s, win32_from_errno(errno));
+    pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(report[0]);
+        ::close(report[1]);
+        return fail_start(s, win32_from_errno(errno));
+    }
+    if (pid == 0) {
+        // The child: its own session (no terminal, as a Windows service),
+        // default signals, stdin from /dev/null, output to the service's log.
+        ::setsid();
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::signal(SIGPIPE, SIG_DFL);
+        int in = ::open("/dev/null", O_RDONLY);
+        int out = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (in >= 0) ::dup2(in, 0);
+        if (out >= 0) {
+            ::dup2(out, 1);
+            ::dup2(out, 2);
+        }
+        ::putenv(env_service.data());
+        ::execvp(args[0], args.data());
+        int e = errno;
+        ssize_t ignored = ::write(report[1], &e, sizeof e);
+        (void)ignored;
+        ::_exit(127);
+    }
+    ::close(report[1]);
+    int exec_errno = 0;
+    ssize_t got;
+    do got = ::read(report[0], &exec_errno, sizeof exec_errno);
+    while (got < 0 && errno == EINTR);
+    ::close(report[0]);
+    if (got == sizeof exec_errno) {
+        ::waitpid(pid, nullptr, 0);
+        return fail_start(s, win32_from_errno(exec_errno));
+    }
+    int fd = pidfd_open(pid);
+    s.pid = pid;
+    s.our_child = true;
+    s.start_time = process::process_start_time(pid);
+    s.status.process_id = static_cast<uint32_t>(pid);
+    s.start_deadline = Clock::now() + options_.start_timeout;
+    if (fd >= 0) {
+        s.pidfd.reset(fd);
+        pidfds_[fd] = fold_name(s.config.name);
+        add_fd(fd);
+    }
+    persist_running(s);
+}
+
+void Manager::fail_start(Service& s, uint32_t error) {
+    s.start_requested = false;
+    s.waiting_for_dependencies = false;
+    for (int waiter : s.start_waiters) reply(waiter, error);
+    s.start_waiters.clear();
+    if (s.pid == 0) {
+        s.status.current_state = kStopped;
+        s.status.win32_exit_code = error;
+        s.status.controls_accepted = 0;
+        s.status.process_id = 0;
+    }
+}
+
+void Manager::set_status(Service& s, const ServiceStatus& incoming) {
+    ServiceStatus st = incoming;
+    st.process_id = s.pid > 0 ? static_cast<uint32_t>(s.pid) : 0;
+    s.status = st;
+    if (st.current_state == kStopped) {
+        // The process may go on a little; it no longer counts as the service's.
+        store_->clear_running(fold_name(s.config.name));
+    } else {
+        persist_running(s);
+    }
+    advance_starts();
+}
+
+void Manager::became_stopped(Service& s, bool failure) {
+    std::string key = fold_name(s.config.name);
+    store_->clear_running(key);
+    for (PendingControl& pc : s.controls)
+        if (pc.client_fd >= 0)
+            reply(pc.client_fd, pc.control == kControlStop ? 0 : err::kServiceNotActive,
+                  [&](WireWriter& w) { w.status(s.status); });
+    s.controls.clear();
+    if (failure && !stopping_) {
+        auto now = Clock::now();
+        const FailureActions& fa = s.config.failure_actions;
+        if (fa.reset_period_s != kInfinite && s.failure_count > 0 &&
+            now - s.last_failure > std::chrono::seconds(fa.reset_period_s))
+            s.failure_count = 0;
+        ++s.failure_count;
+        s.last_failure = now;
+        if (!fa.actions.empty()) {
+            const FailureAction& a = fa.actions[std::min<size_t>(s.failure_count - 1, fa.actions.size() - 1)];
+            if (a.type == kActionRestart) {
+                s.restart_at = now + milliseconds(a.delay_ms);
+            } else if (a.type == kActionRunCommand && !fa.command.empty()) {
+                // Detached (double fork): the command outlives nothing of ours.
+                std::string command = fa.command;
+                pid_t pid = ::fork();
+                if (pid == 0) {
+                    if (::fork() == 0) {
+                        ::setsid();
+                        sigset_t none;
+                        sigemptyset(&none);
+                        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+                        ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+                    }
+                    ::_exit(0);
+                }
+                if (pid > 0) ::waitpid(pid, nullptr, 0);
+            }
+        }
+    }
+    advance_starts();
+    maybe_delete(s);
+}
+
+void Manager::send_next_control(Service& s) {
+    while (!s.controls.empty()) {
+        PendingControl& pc = s.controls.front();
+        if (s.host_fd < 0) return;  // sent when the service (re)connects
+        pc.sequence = s.next_sequence++;
+        pc.deadline = Clock::now() + options_.control_timeout;
+        pc.sent = true;
+        WireWriter w(Op::HostControl);
+        w.u32(pc.sequence).u32(pc.control).u32(0);
+        try {
+            send_packet(s.host_fd, w.bytes(), kFunction);
+            return;
+        } catch (const Win32Error&) {
+            finish_control(s, err::kServiceRequestTimeout);
+            return;
+        }
+    }
+}
+
+void Manager::finish_control(Service& s, uint32_t error) {
+    if (s.controls.empty()) return;
+    PendingControl pc = s.controls.front();
+    s.controls.pop_front();
+    reply(pc.client_fd, error, [&](WireWriter& w) { w.status(s.status); });
+    send_next_control(s);
+}
+
+void Manager::maybe_delete(Service& s) {
+    if (!s.delete_pending || s.open_handles > 0 || s.status.current_state != kStopped || s.pid != 0 ||
+        s.start_requested)
+        return;
+    std::string key = fold_name(s.config.name);
+    store_->remove(key);
+    services_.erase(key);
+}
+
+std::vector<Service*> Manager::dependents(const Service& s, bool active_only) {
+    // Everything that depends on `s`, directly or not, the farthest first
+    // (the order in which they must stop).
+    std::vector<Service*> order;
+    std::set<std::string> seen;
+    std::function<void(const std::string&)> visit = [&](const std::string& key) {
+        for (auto& [k, other] : services_) {
+            if (seen.count(k)) continue;
+            bool depends = std::any_of(other.config.dependencies.begin(), other.config.dependencies.end(),
+                                       [&](const std::string& d) { return fold_name(d) == key; });
+            if (!depends) continue;
+            seen.insert(k);
+            visit(k);
+            if (!active_only || other.status.current_state != kStopped) order.push_back(&other);
+        }
+    };
+    visit(fold_name(s.config.name));
+    std::reverse(order.begin(), order.end());
+    return order;
+}
+
+void Manager::persist_running(Service& s) {
+    if (s.pid == 0) return;
+    RunRecord r;
+    r.key = fold_name(s.config.name);
+    r.pid = static_cast<uint32_t>(s.pid);
+    r.start_time = s.start_time;
+    r.status = s.status;
+    store_->put_running(r);
+}
+
+long long env_ms(const char* name, long long fallback) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return fallback;
+    char* end = nullptr;
+    long long n = std::strtoll(v, &end, 10);
+    return (end && *end == '\0' && n >= 0) ? n : fallback;
+}
+
+}  // namespace
+
+ManagerOptions manager_options_from_environment() {
+    ManagerOptions o;
+    o.start_timeout = milliseconds(env_ms("PYWIN32_POSIX_SCM_START_TIMEOUT_MS", o.start_timeout.count()));
+    o.control_timeout = milliseconds(env_ms("PYWIN32_POSIX_SCM_CONTROL_TIMEOUT_MS", o.control_timeout.count()));
+    o.delayed_start = milliseconds(env_ms("PYWIN32_POSIX_SCM_DELAYED_START_MS", o.delayed_start.count()));
+    o.idle_exit = milliseconds(env_ms("PYWIN32_POSIX_SCM_IDLE_EXIT_MS", o.idle_exit.count()));
+    o.shutdown_timeout = milliseconds(env_ms("PYWIN32_POSIX_SCM_SHUTDOWN_TIMEOUT_MS", o.shutdown_timeout.count()));
+    return o;
+}
+
+int run_manager(const ManagerOptions& options) {
+    Manager m(options);
+    return m.run();
+}
+
+}  // namespace w32::svc
