@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
@@ -101,6 +102,24 @@ bool matches(const CounterPathElements& e, const Instance& inst) {
     return true;
 }
 
+// "parent/name#index", lower-cased: how a non-wildcard counter finds its instance.
+std::string instance_key(std::string_view parent, std::string_view name, uint32_t index) {
+    std::string key;
+    key.reserve(parent.size() + name.size() + 8);
+    for (char ch : parent) key += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    key += '/';
+    for (char ch : name) key += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    key += '#';
+    key += std::to_string(index);
+    return key;
+}
+
+std::string instance_key(const Instance& inst) { return instance_key(inst.parent, inst.name, inst.index); }
+
+std::string instance_key(const CounterPathElements& e) {
+    return instance_key(e.parent.value_or(""), e.instance.value_or(""), e.instance ? e.index : 0);
+}
+
 bool uses_instance_time(uint32_t type) {
     return type == perf_type::k100nsecTimer || type == perf_type::k100nsecTimerInv;
 }
@@ -118,7 +137,9 @@ RawSample raw_from(const Counter& c, const ObjectSample& s, const Instance& inst
     return raw;
 }
 
-void store_sample(Counter& c, const ObjectSample& s) {
+using InstanceIndex = std::unordered_map<std::string, const Instance*>;
+
+void store_sample(Counter& c, const ObjectSample& s, const InstanceIndex& by_key) {
     if (c.wildcard) {
         c.previous_items = std::move(c.items);
         c.items.clear();
@@ -130,10 +151,10 @@ void store_sample(Counter& c, const ObjectSample& s) {
     }
     c.previous = c.current;
     c.previous_identity = c.current_identity;
-    for (const Instance& inst : s.instances) {
-        if (!matches(c.elements, inst)) continue;
-        c.current = raw_from(c, s, inst);
-        c.current_identity = inst.identity;
+    auto it = by_key.find(instance_key(c.elements));
+    if (it != by_key.end()) {
+        c.current = raw_from(c, s, *it->second);
+        c.current_identity = it->second->identity;
         return;
     }
     c.current = RawSample{};
@@ -234,23 +255,26 @@ void collect_query_data(PdhHandle query) {
         by_object[c.object].push_back(&c);
     }
     ObjectSample sample;
+    std::unordered_set<std::string> keys;
+    InstanceIndex by_key;
     for (auto& [object, counters] : by_object) {
         std::vector<bool> wanted(object->info().counters.size(), false);
         bool all = false;
+        keys.clear();
         for (Counter* c : counters) {
             wanted[static_cast<size_t>(c->position)] = true;
             all = all || c->wildcard;
+            if (!c->wildcard) keys.insert(instance_key(c->elements));
         }
         InstanceFilter filter;
-        if (!all) {
-            filter = [&counters](const Instance& inst) {
-                for (Counter* c : counters)
-                    if (matches(c->elements, inst)) return true;
-                return false;
-            };
-        }
+        if (!all) filter = [&keys](const Instance& inst) { return keys.count(instance_key(inst)) != 0; };
         object->sample(sample, wanted, filter);
-        for (Counter* c : counters) store_sample(*c, sample);
+        by_key.clear();
+        for (const Instance& inst : sample.instances) {
+            std::string key = instance_key(inst);
+            if (keys.count(key)) by_key.emplace(std::move(key), &inst);
+        }
+        for (Counter* c : counters) store_sample(*c, sample, by_key);
     }
 }
 
