@@ -16,6 +16,8 @@ APT_PACKAGES="g++ cmake ninja-build ccache libgtest-dev git libsqlite3-dev"
 
 # Python packages the build (no build isolation) and the tests need.
 PIP_PACKAGES="scikit-build-core>=0.10 nanobind>=2.4 pytest>=7"
+# win32pdh: its tests compare counter values with psutil's.
+PIP_PACKAGES="$PIP_PACKAGES psutil>=5.9"
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
