@@ -13,6 +13,8 @@ set -euo pipefail
 
 # Debian packages to build and test. Later features append here (one list).
 APT_PACKAGES="g++ cmake ninja-build ccache libgtest-dev git libsqlite3-dev"
+# odbc: the driver manager, the SQLite driver (the embedded default), psqlODBC and a PostgreSQL server for its tests.
+APT_PACKAGES="$APT_PACKAGES unixodbc-dev libsqliteodbc odbc-postgresql postgresql"
 
 # Python packages the build (no build isolation) and the tests need.
 PIP_PACKAGES="scikit-build-core>=0.10 nanobind>=2.4 pytest>=7"
