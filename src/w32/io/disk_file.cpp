@@ -216,6 +216,13 @@ void DiskFile::set_times(const uint64_t* creation, const uint64_t* access, const
     if (::futimens(fd()->get(), ts) != 0) throw_errno(errno, "SetFileTime");
 }
 
+std::shared_ptr<DirectoryWatch> DiskFile::directory_watch(bool subtree, uint32_t filter) {
+    if (!directory_) throw_win32(err::kInvalidParameter, "ReadDirectoryChangesW");
+    std::lock_guard lock(watch_mutex_);
+    if (!watch_) watch_ = std::make_shared<DirectoryWatch>(path_, subtree, filter, "ReadDirectoryChangesW");
+    return watch_;
+}
+
 std::shared_ptr<DiskFile> disk_file_of(Handle h, const char* function) {
     auto entry = HandleTable::instance().lookup(h, function);
     if (entry.object->type() != ObjectType::File) throw_win32(err::kInvalidHandle, function);

@@ -14,6 +14,7 @@
 
 #include "w32/io/async_io.h"
 #include "w32/io/byte_locks.h"
+#include "w32/io/change_watch.h"
 #include "w32/io/file_object.h"
 #include "w32/io/named_pipe.h"
 #include "w32/io/share_modes.h"
@@ -90,6 +91,10 @@ public:
     int raw_fd() const { return fd()->get(); }
     ByteRangeLocks& locks() noexcept { return locks_; }
     int lock_fd() const noexcept { return share_.lock_fd(); }
+    // ReadDirectoryChangesW: the directory's watch, made by the first call
+    // (whose subtree flag and filter it keeps, watching between calls as
+    // Windows does). ERROR_INVALID_PARAMETER for a file.
+    std::shared_ptr<DirectoryWatch> directory_watch(bool subtree, uint32_t filter);
 
 private:
     uint32_t flags_;
@@ -97,6 +102,8 @@ private:
     std::string path_;
     bool directory_;
     ByteRangeLocks locks_;
+    std::mutex watch_mutex_;
+    std::shared_ptr<DirectoryWatch> watch_;
 };
 
 // CreateFile for a path (pipe names are the caller's). Sets the thread's
