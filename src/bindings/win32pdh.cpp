@@ -3,6 +3,7 @@
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
 #include <cmath>
@@ -13,6 +14,7 @@
 #include "modules.h"
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/pdh/app_counters.h"
 #include "w32/pdh/counter_path.h"
 #include "w32/pdh/pdh_messages.h"
 #include "w32/pdh/pdh_query.h"
@@ -107,9 +109,51 @@ void refuse_data_source(const OptStr& source, const char* function) {
     if (source && !source->empty()) w32::throw_win32(w32::err::kNotSupported, function);
 }
 
+// The perfmon module's publisher (python/win32/lib/perfmon.py builds pywin32's objects on it).
+struct PerfMonBlock {
+    std::unique_ptr<pdh::AppCounterBlock> block;
+
+    pdh::AppCounterBlock& get() {
+        if (!block) w32::throw_win32(w32::err::kInvalidHandle, "PerfMonManager");
+        return *block;
+    }
+};
+
+using CounterSpecTuple = std::tuple<uint32_t, uint32_t, long long, int, uint32_t>;  // name, help, type, scale, detail
+using ObjectSpecTuple = std::tuple<uint32_t, uint32_t, std::vector<CounterSpecTuple>>;
+
+PerfMonBlock create_perfmon_block(const std::string& service, const std::vector<ObjectSpecTuple>& objects) {
+    std::vector<pdh::AppObjectSpec> specs;
+    for (const auto& [name, help, counters] : objects) {
+        pdh::AppObjectSpec o{name, help, {}};
+        for (const auto& [cname, chelp, type, scale, detail] : counters)
+            o.counters.push_back({cname, chelp, dword_arg(type, "CounterType"), scale, detail});
+        specs.push_back(std::move(o));
+    }
+    return PerfMonBlock{pdh::AppCounterBlock::create(service, specs)};
+}
+
+void load_counter_text(const std::string& service, const std::vector<std::tuple<uint32_t, std::string, std::string>>& t) {
+    std::vector<pdh::CounterText> texts;
+    for (const auto& [offset, name, help] : t) texts.push_back({offset, name, help});
+    pdh::load_counter_text(service, texts);
+}
+
+void bind_perfmon_publisher(nb::module_& m) {
+    nb::class_<PerfMonBlock>(m, "_PerfMonBlock")
+        .def("add", [](PerfMonBlock& b, size_t slot, long long delta) { return b.get().add(slot, delta); })
+        .def("set", [](PerfMonBlock& b, size_t slot, long long value) { b.get().set(slot, value); })
+        .def("get", [](PerfMonBlock& b, size_t slot) { return b.get().get(slot); })
+        .def("close", [](PerfMonBlock& b) { b.block.reset(); });
+    m.def("_create_perfmon_block", &create_perfmon_block, "service"_a, "objects"_a);
+    m.def("_load_counter_text", &load_counter_text, "service"_a, "texts"_a);
+    m.def("_unload_counter_text", [](const std::string& service) { pdh::unload_counter_text(service); }, "service"_a);
+}
+
 }  // namespace
 
 void bind_win32pdh(nb::module_ m) {
+    bind_perfmon_publisher(m);
     // pywintypes.error carries pdh.dll's texts for PDH status codes from the start.
     pdh::register_pdh_messages();
     m.def("OpenQuery",

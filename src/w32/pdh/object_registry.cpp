@@ -5,6 +5,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "w32/pdh/app_counters.h"
 #include "w32/pdh/counter_path.h"
 #include "w32/pdh/perf_object.h"
 #include "w32/pdh/system_objects.h"
@@ -33,7 +34,7 @@ const NameTable& name_table() {
     static const NameTable table = [] {
         NameTable t;
         // Windows' indexes first, so that a name shared by several objects keeps its own.
-        for (PerfObject* o : all_objects()) {
+        for (PerfObject* o : builtin_objects()) {
             const ObjectInfo& info = o->info();
             if (info.name_index) t.add(info.name, info.name_index);
             for (const CounterInfo& c : info.counters)
@@ -46,7 +47,7 @@ const NameTable& name_table() {
             t.add(name, next);
             next += 2;
         };
-        for (PerfObject* o : all_objects()) {
+        for (PerfObject* o : builtin_objects()) {
             add_private(o->info().name);
             for (const CounterInfo& c : o->info().counters) add_private(c.name);
         }
@@ -81,7 +82,7 @@ int64_t now_100ns() noexcept {
     return static_cast<int64_t>(ts.tv_sec) * 10'000'000 + ts.tv_nsec / 100;
 }
 
-std::span<PerfObject* const> all_objects() {
+std::span<PerfObject* const> builtin_objects() {
     static PerfObject* const objects[] = {
         system_object(), memory_object(), processor_object(), process_object(), thread_object(),
         physical_disk_object(), logical_disk_object(), network_interface_object(),
@@ -89,8 +90,16 @@ std::span<PerfObject* const> all_objects() {
     return objects;
 }
 
+std::vector<PerfObject*> all_objects() {
+    std::vector<PerfObject*> out(builtin_objects().begin(), builtin_objects().end());
+    for (PerfObject* o : live_app_objects()) out.push_back(o);
+    return out;
+}
+
 PerfObject* find_object(std::string_view name) {
-    for (PerfObject* o : all_objects())
+    for (PerfObject* o : builtin_objects())
+        if (names_equal(o->info().name, name)) return o;
+    for (PerfObject* o : live_app_objects())
         if (names_equal(o->info().name, name)) return o;
     return nullptr;
 }

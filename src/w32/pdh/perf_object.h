@@ -74,8 +74,10 @@ void number_duplicates(std::vector<Instance>& instances);
 // Wall clock in 100 ns units since the Unix epoch.
 int64_t now_100ns() noexcept;
 
-// Every object this machine offers, in a stable order.
-std::span<PerfObject* const> all_objects();
+// The objects built from /proc and /sys, in a stable order.
+std::span<PerfObject* const> builtin_objects();
+// Those, then the application objects published now (perfmon).
+std::vector<PerfObject*> all_objects();
 PerfObject* find_object(std::string_view name);
 
 // Windows' English name <-> index table (objects and counters); 0 / empty when unknown.
