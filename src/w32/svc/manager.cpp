@@ -145,6 +145,16 @@ private:
     std::map<std::string, Service> services_;  // folded name -> service
     std::map<int, Connection> connections_;
     std::map<int, std::string> pidfds_;  // pidfd -> service key
+    // Processes of services that reported SERVICE_STOPPED and were started
+    // again before the old process had gone: watched only to be reaped.
+    struct Retired {
+        UniqueFd pidfd;
+        pid_t pid;
+        bool our_child;
+    };
+    std::map<int, Retired> retired_;
+    void detach_process(Service& s);
+    void on_retired_exit(int fd);
     uint32_t next_handle_ = 1;
     Clock::time_point idle_since_ = Clock::now();
     std::optional<Clock::time_point> delayed_start_at_;
@@ -282,6 +292,8 @@ int Manager::run() {
             } else if (auto p = pidfds_.find(fd); p != pidfds_.end()) {
                 std::string key = p->second;
                 on_process_exit(services_.at(key));
+            } else if (retired_.count(fd)) {
+                on_retired_exit(fd);
             } else if (connections_.count(fd)) {
                 on_connection(fd);
             }
@@ -376,12 +388,7 @@ void Manager::on_connection(int fd) {
 }
 
 void Manager::on_process_exit(Service& s) {
-    int status = 0;
-    bool exited_badly = false;
-    if (s.our_child) {
-        if (::waitpid(s.pid, &status, WNOHANG) == s.pid)
-            exited_badly = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    }
+    if (s.our_child) ::waitpid(s.pid, nullptr, WNOHANG);
     int fd = s.pidfd.get();
     ::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_DEL, fd, nullptr);
     pidfds_.erase(fd);
@@ -395,24 +402,25 @@ void Manager::on_process_exit(Service& s) {
         if (auto c = connections_.find(s.host_fd); c != connections_.end()) c->second.host_key.clear();
         s.host_fd = -1;
     }
-    bool reported_stopped = s.status.current_state == kStopped;
     if (!s.start_waiters.empty() || s.start_requested) {
         fail_start(s, err::kProcessAborted);
         if (!s.stop_accepted) became_stopped(s, true);
         return;
     }
-    bool failure = !reported_stopped && !s.stop_accepted;
-    if (reported_stopped && s.config.failure_actions_on_non_crash && s.status.win32_exit_code != 0) failure = true;
-    (void)exited_badly;
-    if (!reported_stopped) {
-        ServiceStatus st = s.status;
-        st.current_state = kStopped;
-        st.controls_accepted = 0;
-        st.check_point = st.wait_hint = 0;
-        if (!s.stop_accepted) st.win32_exit_code = err::kProcessAborted;
-        s.status = st;
+    if (s.status.current_state == kStopped) {
+        // It had reported SERVICE_STOPPED (handled then): only its process was left.
+        advance_starts();
+        maybe_delete(s);
+        return;
     }
-    became_stopped(s, failure);
+    // Ended without reporting it stopped: killed, or crashed.
+    ServiceStatus st = s.status;
+    st.current_state = kStopped;
+    st.controls_accepted = 0;
+    st.check_point = st.wait_hint = 0;
+    if (!s.stop_accepted) st.win32_exit_code = err::kProcessAborted;
+    s.status = st;
+    became_stopped(s, !s.stop_accepted);
 }
 
 Clock::time_point Manager::next_deadline() const {
@@ -457,7 +465,7 @@ void Manager::on_timers() {
 }
 
 bool Manager::idle() const {
-    if (!connections_.empty() || !pidfds_.empty() || delayed_start_at_) return false;
+    if (!connections_.empty() || !pidfds_.empty() || !retired_.empty() || delayed_start_at_) return false;
     for (const auto& [key, s] : services_)
         if (s.restart_at || s.start_requested) return false;
     return true;
@@ -488,6 +496,8 @@ void Manager::shutdown_services() {
             int fd = events[i].data.fd;
             if (auto p = pidfds_.find(fd); p != pidfds_.end()) {
                 on_process_exit(services_.at(p->second));
+            } else if (retired_.count(fd)) {
+                on_retired_exit(fd);
             } else if (connections_.count(fd)) {
                 on_connection(fd);
             } else if (fd == signal_fd_.get()) {
@@ -502,6 +512,10 @@ void Manager::shutdown_services() {
             if (s.our_child) ::waitpid(s.pid, nullptr, 0);
         }
         store_->clear_running(key);
+    }
+    for (auto& [fd, r] : retired_) {
+        ::kill(r.pid, SIGKILL);
+        if (r.our_child) ::waitpid(r.pid, nullptr, 0);
     }
     ::unlink(manager_pid_path().c_str());
 }
@@ -905,7 +919,25 @@ void Manager::advance_starts() {
     }
 }
 
+void Manager::detach_process(Service& s) {
+    if (s.pid == 0) return;
+    int fd = s.pidfd.get();
+    pidfds_.erase(fd);
+    if (fd >= 0) retired_[fd] = Retired{std::move(s.pidfd), s.pid, s.our_child};
+    s.pid = 0;
+    s.our_child = false;
+    s.status.process_id = 0;
+}
+
+void Manager::on_retired_exit(int fd) {
+    auto it = retired_.find(fd);
+    if (it->second.our_child) ::waitpid(it->second.pid, nullptr, WNOHANG);
+    ::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_DEL, fd, nullptr);
+    retired_.erase(it);
+}
+
 void Manager::launch(Service& s) {
+    detach_process(s);
     std::vector<std::string> argv;
     try {
         argv = split_command_line(s.config.binary_path);
@@ -993,11 +1025,17 @@ void Manager::fail_start(Service& s, uint32_t error) {
 
 void Manager::set_status(Service& s, const ServiceStatus& incoming) {
     ServiceStatus st = incoming;
-    st.process_id = s.pid > 0 ? static_cast<uint32_t>(s.pid) : 0;
+    st.process_id = s.pid > 0 && st.current_state != kStopped ? static_cast<uint32_t>(s.pid) : 0;
     s.status = st;
     if (st.current_state == kStopped) {
-        // The process may go on a little; it no longer counts as the service's.
+        // The process may go on a little; it no longer counts as the
+        // service's, which may start again at once.
         store_->clear_running(fold_name(s.config.name));
+        if (s.host_fd >= 0) {
+            if (auto c = connections_.find(s.host_fd); c != connections_.end()) c->second.host_key.clear();
+            s.host_fd = -1;
+        }
+        became_stopped(s, s.config.failure_actions_on_non_crash && st.win32_exit_code != 0 && !s.stop_accepted);
     } else {
         persist_running(s);
     }
