@@ -143,8 +143,10 @@ void TraceBuffer::write_chunk(const char* data, size_t size) {
     std::atomic_ref<uint32_t> reads(control().reads);
     lock();
     uint32_t len = *length();
-    if (kBufferBytes - len < size * 2 && len > 0 && collector_present()) {
-        // Short of space: let the collector drain before anything is lost.
+    // Short of space: let the collector drain before anything is lost, for
+    // as long as it keeps reading; one that read nothing for kDrainWaitMs
+    // counts as behind, and the buffer starts again.
+    while (kBufferBytes - len < size * 2 && len > 0 && collector_present()) {
         uint32_t seen = reads.load(std::memory_order_acquire);
         unlock();
         sync::set_event(data_event());
@@ -152,6 +154,7 @@ void TraceBuffer::write_chunk(const char* data, size_t size) {
         syscall(SYS_futex, &control().reads, FUTEX_WAIT, seen, &wait, nullptr, 0);
         lock();
         len = *length();
+        if (reads.load(std::memory_order_acquire) == seen) break;
     }
     if (kBufferBytes - len < size) len = 0;  // pywin32's rule: start again, the old text is lost
     std::memcpy(text() + len, data, size);

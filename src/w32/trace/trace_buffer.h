@@ -4,8 +4,9 @@
 // pywin32's rules: a write appends to the buffer; a read takes everything
 // and empties it; a write that does not fit empties the buffer first and
 // starts again from the top (the older output is lost). A write of more
-// than half the buffer goes in halves. When space runs short, a writer gives
-// the collector up to 100 ms to drain before it discards.
+// than half the buffer goes in halves. When space runs short and a collector
+// is reading, a writer waits while it drains; a collector that read nothing
+// for 100 ms is behind, and the buffer starts again.
 //
 // The buffer is the named paging-file section "PythonTraceOutputMapping",
 // laid out as pywin32's (a 32-bit length, then the text), followed by our
@@ -32,7 +33,7 @@ namespace w32::trace {
 
 inline constexpr size_t kBufferBytes = 65536;
 inline constexpr size_t kMaxChunk = kBufferBytes / 2;
-// How long a writer short of space waits for the collector.
+// How long a writer short of space waits for the collector to read.
 inline constexpr uint32_t kDrainWaitMs = 100;
 
 // The section's layout: pywin32's (the length, then the text), then the
