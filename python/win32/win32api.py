@@ -28,3 +28,393 @@ def RegQueryInfoKeyW(Key, /):
     info = _native._RegQueryInfoKeyW(Key)
     info["LastWriteTime"] = _filetime_to_time(info["LastWriteTime"])
     return info
+
+
+# --- console control events (see pywin32_posix._console_ctrl) -----------------
+from pywin32_posix._console_ctrl import (  # noqa: E402,F401
+    GenerateConsoleCtrlEvent,
+    SetConsoleCtrlHandler,
+)
+
+# --- environment ---------------------------------------------------------------
+import os as _os  # noqa: E402
+import sys as _sys  # noqa: E402
+import time as _time  # noqa: E402
+
+ERROR_INVALID_PARAMETER = 87
+ERROR_NOT_SUPPORTED = 50
+ERROR_FILE_NOT_FOUND = 2
+ERROR_DIRECTORY = 267
+ERROR_NO_ASSOCIATION = 1155
+ERROR_RESOURCE_TYPE_NOT_FOUND = 1813
+ERROR_ENVVAR_NOT_FOUND = 203
+
+
+def _existing_name(name):
+    """The spelling under which `name` is set (Windows' names ignore case)."""
+    if name in _os.environ:
+        return name
+    upper = name.upper()
+    for key in _os.environ:
+        if key.upper() == upper:
+            return key
+    return name
+
+
+def SetEnvironmentVariable(Name, Value, /):
+    """Sets (or with None, removes) a variable of this process, seen by
+    os.environ and by child processes. An existing variable keeps its
+    spelling (names ignore case, as on Windows)."""
+    if not isinstance(Name, str) or not Name or "=" in Name or "\0" in Name:
+        raise error(ERROR_INVALID_PARAMETER, "SetEnvironmentVariable", "The parameter is incorrect.")
+    key = _existing_name(Name)
+    if Value is None:
+        if key not in _os.environ:
+            raise error(ERROR_ENVVAR_NOT_FOUND, "SetEnvironmentVariable",
+                        "The system could not find the environment option that was entered.")
+        del _os.environ[key]
+        return
+    if not isinstance(Value, str):
+        raise TypeError("Value must be a string or None")
+    if "\0" in Value:
+        raise error(ERROR_INVALID_PARAMETER, "SetEnvironmentVariable", "The parameter is incorrect.")
+    _os.environ[key] = Value
+
+
+SetEnvironmentVariableW = SetEnvironmentVariable
+
+
+# --- time ----------------------------------------------------------------------
+def _systemtime(t, ns):
+    # SYSTEMTIME order; wDayOfWeek counts from Sunday = 0.
+    return (t.tm_year, t.tm_mon, (t.tm_wday + 1) % 7, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec,
+            (ns // 1_000_000) % 1000)
+
+
+def GetLocalTime():
+    """(year, month, dayOfWeek, day, hour, minute, second, milliseconds), local."""
+    ns = _time.time_ns()
+    return _systemtime(_time.localtime(ns // 1_000_000_000), ns)
+
+
+def GetSystemTime():
+    """(year, month, dayOfWeek, day, hour, minute, second, milliseconds), UTC."""
+    ns = _time.time_ns()
+    return _systemtime(_time.gmtime(ns // 1_000_000_000), ns)
+
+
+def GetSystemTimeAsFileTime():
+    """The current time as a pywintypes.Time (from a FILETIME)."""
+    return _filetime_to_time(_time.time_ns() // 100 + 116444736000000000)
+
+
+def _transition_rule(when):
+    """The SYSTEMTIME rule (year 0) for a DST transition at `when` (epoch
+    seconds): month, weekday, its week of the month (5 = last), and the
+    wall-clock time the clocks read when it happens."""
+    before = _time.localtime(when - 1)
+    seconds = before.tm_hour * 3600 + before.tm_min * 60 + before.tm_sec + 1
+    t = _time.localtime(when)
+    week = (t.tm_mday - 1) // 7 + 1
+    if t.tm_mday + 7 > _days_in_month(t.tm_year, t.tm_mon):
+        week = 5
+    return (0, t.tm_mon, (t.tm_wday + 1) % 7, week, seconds // 3600 % 24, seconds // 60 % 60, 0, 0)
+
+
+def _days_in_month(year, month):
+    import calendar
+    return calendar.monthrange(year, month)[1]
+
+
+def _find_transitions(year):
+    """Epoch seconds of this year's changes of tm_isdst, in order."""
+    start = int(_time.mktime((year, 1, 1, 0, 0, 0, 0, 1, -1)))
+    end = int(_time.mktime((year + 1, 1, 1, 0, 0, 0, 0, 1, -1)))
+    found = []
+    step = 86400
+    t = start
+    dst = _time.localtime(t).tm_isdst
+    while t < end:
+        n = min(t + step, end)
+        ndst = _time.localtime(n).tm_isdst
+        if ndst != dst:
+            lo, hi = t, n  # the change is in (lo, hi]
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if _time.localtime(mid).tm_isdst == dst:
+                    lo = mid
+                else:
+                    hi = mid
+            found.append((hi, ndst))
+            dst = ndst
+        t = n
+    return found
+
+
+def GetTimeZoneInformation(times_as_tuples=True, /):
+    """(TIME_ZONE_ID_UNKNOWN/STANDARD/DAYLIGHT, (Bias, StandardName,
+    StandardDate, StandardBias, DaylightName, DaylightDate, DaylightBias))
+    from the C library's zone (TZ or /etc/localtime). Dates are rules
+    (year 0) as SYSTEMTIME tuples; names are the zone's abbreviations."""
+    _time.tzset()
+    now = _time.localtime()
+    bias = _time.timezone // 60
+    std_name, dst_name = _time.tzname
+    no_rule = (0, 0, 0, 0, 0, 0, 0, 0)
+    std_date = dst_date = no_rule
+    dst_bias = 0
+    transitions = _find_transitions(now.tm_year) if _time.daylight else []
+    for when, to_dst in transitions:
+        if to_dst:
+            dst_date = _transition_rule(when)
+        else:
+            std_date = _transition_rule(when)
+    if transitions:
+        dst_bias = (_time.altzone - _time.timezone) // 60
+        code = 2 if now.tm_isdst > 0 else 1
+    else:
+        code = 0
+    return code, (bias, std_name, std_date, 0, dst_name, dst_date, dst_bias)
+
+
+def Sleep(time, bAlterable=0, /):
+    """Sleeps `time` milliseconds (INFINITE: until a signal ends it)."""
+    if time in (-1, 0xFFFFFFFF):
+        while True:
+            _time.sleep(3600)
+    if time < 0:
+        raise error(ERROR_INVALID_PARAMETER, "Sleep", "The parameter is incorrect.")
+    _time.sleep(time / 1000)
+
+
+def SleepEx(time, bAlterable=0, /):
+    """Sleep, returning 0 (no APCs are queued on POSIX)."""
+    Sleep(time, bAlterable)
+    return 0
+
+
+# --- directories and temporary files ----------------------------------------------
+def GetTempPath():
+    """TMPDIR (or /tmp), with a trailing separator as Windows gives."""
+    path = _os.environ.get("TMPDIR") or "/tmp"
+    return path if path.endswith("/") else path + "/"
+
+
+def GetTempFileName(path, prefix, nUnique=0, /):
+    """(name, unique): path/<3 chars of prefix><hex>.tmp. With nUnique 0 a
+    new unique number is chosen and the empty file created (exclusively);
+    otherwise the name is only formed."""
+    if not _os.path.isdir(path):
+        raise error(ERROR_DIRECTORY, "GetTempFileName", "The directory name is invalid.")
+    stem = (prefix or "")[:3]
+    if nUnique:
+        unique = nUnique & 0xFFFF
+        return _os.path.join(path, "%s%X.tmp" % (stem, unique)), unique
+    unique = (_time.monotonic_ns() // 1_000_000) & 0xFFFF
+    for _ in range(0x10000):
+        unique = unique or 1
+        name = _os.path.join(path, "%s%X.tmp" % (stem, unique))
+        try:
+            fd = _os.open(name, _os.O_CREAT | _os.O_EXCL | _os.O_WRONLY, 0o600)
+        except FileExistsError:
+            unique = (unique + 1) & 0xFFFF
+            continue
+        except OSError as e:
+            raise error(5 if isinstance(e, PermissionError) else ERROR_DIRECTORY, "GetTempFileName",
+                        e.strerror or "") from None
+        _os.close(fd)
+        return name, unique
+    raise error(80, "GetTempFileName", "The file exists.")  # ERROR_FILE_EXISTS
+
+
+def GetSystemDirectory():
+    """Where the system's shared libraries are (the C library's directory):
+    what LoadLibrary finds there is what Windows keeps in System32."""
+    return _os.path.dirname(GetModuleFileName(GetModuleHandle("libc.so.6")))
+
+
+def GetWindowsDirectory():
+    """The operating system's installation (/usr)."""
+    return "/usr"
+
+
+# --- sound and shell -----------------------------------------------------------
+def _ring_bell():
+    try:
+        fd = _os.open("/dev/tty", _os.O_WRONLY | _os.O_NOCTTY)
+    except OSError:
+        return  # no terminal: no sound device to ring
+    try:
+        _os.write(fd, b"\a")
+    finally:
+        _os.close(fd)
+
+
+def Beep(freq, dur, /):
+    """Rings the terminal bell (no tone generator) and, as Windows does,
+    returns after `dur` milliseconds; frequency 37..32767 Hz."""
+    if not 37 <= freq <= 32767 or dur < 0:
+        raise error(ERROR_INVALID_PARAMETER, "Beep", "The parameter is incorrect.")
+    _ring_bell()
+    _time.sleep(dur / 1000)
+
+
+def MessageBeep(type=0, /):
+    """Rings the terminal bell; nothing when there is no terminal."""
+    _ring_bell()
+
+
+def ShellExecute(hwnd, op, file, params, _dir, bShow, /):
+    """'open' (or None): runs a program (found as given or on PATH) with
+    `params` split by Windows' rules, else opens the document or URL with
+    xdg-open; 'explore' opens a folder. Returns the started process's id
+    (Windows returns a value above 32 on success)."""
+    import shutil
+    import subprocess
+    verb = (op or "open").lower()
+    if verb not in ("open", "explore"):
+        raise error(ERROR_NO_ASSOCIATION, "ShellExecute",
+                    "No application is associated with the specified file for this operation.")
+    cwd = _dir or None
+    if cwd and not _os.path.isdir(cwd):
+        raise error(ERROR_DIRECTORY, "ShellExecute", "The directory name is invalid.")
+    target = file
+    base = cwd or _os.getcwd()
+    local = target if _os.path.isabs(target) else _os.path.join(base, target)
+    is_url = "://" in target or target.startswith("mailto:")
+    program = None
+    if verb == "open" and not is_url:
+        if _os.path.isfile(local) and _os.access(local, _os.X_OK):
+            program = local
+        elif _os.sep not in target and not _os.path.exists(local):
+            program = shutil.which(target)
+    if program:
+        args = CommandLineToArgv("x " + params)[1:] if params else []
+        proc = subprocess.Popen([program, *args], cwd=cwd, start_new_session=True,
+                                stdin=subprocess.DEVNULL)
+        return proc.pid
+    if not is_url and not _os.path.exists(local):
+        raise error(ERROR_FILE_NOT_FOUND, "ShellExecute", "The system cannot find the file specified.")
+    opener = shutil.which("xdg-open")
+    if opener is None:
+        raise error(ERROR_NO_ASSOCIATION, "ShellExecute",
+                    "No application is associated with the specified file for this operation.")
+    proc = subprocess.Popen([opener, target if is_url else local], cwd=cwd, start_new_session=True,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc.pid
+
+
+def GetFileVersionInfo(Filename, SubBlock, /):
+    """ELF and script files carry no version resource: ERROR_RESOURCE_TYPE_NOT_FOUND
+    (what Windows gives for a file without one); ERROR_FILE_NOT_FOUND if missing."""
+    if not _os.path.exists(Filename):
+        raise error(ERROR_FILE_NOT_FOUND, "GetFileVersionInfo", "The system cannot find the file specified.")
+    raise error(ERROR_RESOURCE_TYPE_NOT_FOUND, "GetFileVersionInfo",
+                "The specified resource type cannot be found in the image file.")
+
+
+# --- small helpers of windef.h ---------------------------------------------------
+def LOWORD(val, /):
+    return val & 0xFFFF
+
+
+def HIWORD(val, /):
+    return (val >> 16) & 0xFFFF
+
+
+def LOBYTE(val, /):
+    return val & 0xFF
+
+
+def HIBYTE(val, /):
+    return (val >> 8) & 0xFF
+
+
+def MAKEWORD(low, high, /):
+    return (low & 0xFF) | ((high & 0xFF) << 8)
+
+
+def MAKELONG(low, high, /):
+    return (low & 0xFFFF) | ((high & 0xFFFF) << 16)
+
+
+def RGB(red, green, blue, /):
+    return (red & 0xFF) | ((green & 0xFF) << 8) | ((blue & 0xFF) << 16)
+
+
+def MAKELANGID(PrimaryLanguage, SubLanguage, /):
+    return ((SubLanguage & 0x3F) << 10) | (PrimaryLanguage & 0x3FF)
+
+
+# --- locale ----------------------------------------------------------------------
+_LCID_OF_LOCALE = {
+    "en_US": 0x0409, "en_GB": 0x0809, "en_AU": 0x0C09, "en_CA": 0x1009, "de_DE": 0x0407,
+    "de_AT": 0x0C07, "de_CH": 0x0807, "fr_FR": 0x040C, "fr_CA": 0x0C0C, "fr_BE": 0x080C,
+    "es_ES": 0x0C0A, "es_MX": 0x080A, "it_IT": 0x0410, "pt_BR": 0x0416, "pt_PT": 0x0816,
+    "nl_NL": 0x0413, "sv_SE": 0x041D, "da_DK": 0x0406, "nb_NO": 0x0414, "fi_FI": 0x040B,
+    "pl_PL": 0x0415, "cs_CZ": 0x0405, "hu_HU": 0x040E, "ru_RU": 0x0419, "uk_UA": 0x0422,
+    "tr_TR": 0x041F, "el_GR": 0x0408, "ja_JP": 0x0411, "ko_KR": 0x0412, "zh_CN": 0x0804,
+    "zh_TW": 0x0404, "he_IL": 0x040D, "ar_SA": 0x0401, "hi_IN": 0x0439,
+}
+_thread_locale = None
+
+
+def _locale_lcid(variables):
+    for var in variables:
+        value = _os.environ.get(var)
+        if value:
+            name = value.split(".")[0].split("@")[0]
+            # C and POSIX have no Windows counterpart: en-US, what Windows' C locale formats as.
+            return _LCID_OF_LOCALE.get(name, 0x0409)
+    return 0x0409
+
+
+def GetUserDefaultLCID():
+    """The LCID of the user's locale (LC_ALL, LC_CTYPE, LANG); en-US for C/POSIX or unknown ones."""
+    return _locale_lcid(("LC_ALL", "LC_CTYPE", "LANG"))
+
+
+def GetSystemDefaultLCID():
+    """As GetUserDefaultLCID, from the system's LANG."""
+    return _locale_lcid(("LANG",))
+
+
+def GetUserDefaultLangID():
+    return GetUserDefaultLCID() & 0xFFFF
+
+
+def GetSystemDefaultLangID():
+    return GetSystemDefaultLCID() & 0xFFFF
+
+
+def GetThreadLocale():
+    return _thread_locale if _thread_locale is not None else GetUserDefaultLCID()
+
+
+def SetThreadLocale(lcid, /):
+    global _thread_locale
+    _thread_locale = lcid
+
+
+_error_mode = 0
+
+
+def SetErrorMode(errorMode, /):
+    """Stores the mode and returns the previous one (POSIX shows no error dialogs either way)."""
+    global _error_mode
+    previous, _error_mode = _error_mode, errorMode
+    return previous
+
+
+# --- what a headless POSIX process has no counterpart for -----------------------
+def _not_supported(name):
+    def unsupported(*args, **kwargs):
+        raise error(ERROR_NOT_SUPPORTED, name, "The request is not supported.")
+    unsupported.__name__ = name
+    unsupported.__doc__ = "Raises ERROR_NOT_SUPPORTED: no keyboard state on POSIX (see docs/win32api.md)."
+    return unsupported
+
+
+GetKeyState = _not_supported("GetKeyState")
+GetAsyncKeyState = _not_supported("GetAsyncKeyState")
+GetKeyboardState = _not_supported("GetKeyboardState")

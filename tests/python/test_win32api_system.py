@@ -1,0 +1,252 @@
+"""win32api's system functions against what the POSIX system reports."""
+import ctypes
+import getpass
+import os
+import pwd
+import socket
+import sys
+import time
+
+import pytest
+
+import pywintypes
+import win32api
+from w32util import assert_winerror
+
+
+def test_system_info_matches_the_machine():
+    info = win32api.GetSystemInfo()
+    assert info[1] == os.sysconf("SC_PAGESIZE")
+    assert info[5] == os.cpu_count()
+    mask = sum(1 << c for c in os.sched_getaffinity(0) if c < 64)
+    assert info[4] == mask
+    assert info[7] % info[1] == 0
+    assert info[2] < info[3]
+    assert win32api.GetNativeSystemInfo() == info
+
+
+def test_memory_status_is_from_meminfo():
+    with open("/proc/meminfo") as f:
+        total = next(int(line.split()[1]) for line in f if line.startswith("MemTotal:")) * 1024
+    m = win32api.GlobalMemoryStatusEx()
+    assert m["TotalPhys"] == total
+    assert 0 < m["AvailPhys"] <= m["TotalPhys"]
+    assert 0 <= m["MemoryLoad"] <= 100
+    assert m["TotalPageFile"] >= m["TotalPhys"]
+    assert 0 < m["AvailVirtual"] <= m["TotalVirtual"]
+    assert set(win32api.GlobalMemoryStatus()) == set(m) - {"AvailExtendedVirtual"}
+
+
+def test_tick_count_is_time_since_boot():
+    with open("/proc/uptime") as f:
+        uptime_ms = float(f.read().split()[0]) * 1000
+    t64 = win32api.GetTickCount64()
+    assert abs(t64 - uptime_ms) < 5000
+    assert win32api.GetTickCount() == t64 & 0xFFFFFFFF or win32api.GetTickCount() >= t64 & 0xFFFFFFFF
+
+
+def test_names():
+    host = socket.gethostname()
+    assert win32api.GetComputerName() == host.split(".")[0].upper()[:15]
+    assert win32api.GetComputerNameEx(1) == host.split(".")[0]
+    assert win32api.GetComputerNameEx(3).split(".")[0] == host.split(".")[0]
+    assert win32api.GetUserName() == pwd.getpwuid(os.geteuid()).pw_name
+    assert win32api.GetUserNameEx(2) == win32api.GetComputerName() + "\\" + win32api.GetUserName()
+    with pytest.raises(pywintypes.error) as e:
+        win32api.GetUserNameEx(1)  # NameFullyQualifiedDN: a local account has none
+    assert_winerror(e, 1332)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.GetComputerNameEx(99)
+    assert_winerror(e, 87)
+
+
+def test_version():
+    major, minor, build, platform, csd = win32api.GetVersionEx()
+    assert (major, platform) == (10, 2)
+    v = win32api.GetVersion()
+    assert v & 0xFF == major and (v >> 8) & 0xFF == minor and v >> 16 == build
+    assert len(win32api.GetVersionEx(1)) == 10
+
+
+def test_environment_variables_ignore_case_and_reach_children():
+    win32api.SetEnvironmentVariable("W32T_Var", "value")
+    assert os.environ["W32T_Var"] == "value"
+    assert win32api.GetEnvironmentVariable("w32t_var") == "value"
+    assert win32api.ExpandEnvironmentStrings("<%W32T_VAR%> %W32T_NONE% 100%") == "<value> %W32T_NONE% 100%"
+    win32api.SetEnvironmentVariable("W32T_VAR", "second")  # keeps the first spelling
+    assert os.environ["W32T_Var"] == "second" and "W32T_VAR" not in os.environ
+    import subprocess
+    out = subprocess.run([sys.executable, "-c", "import os; print(os.environ['W32T_Var'])"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "second"
+    win32api.SetEnvironmentVariable("w32t_var", None)
+    assert win32api.GetEnvironmentVariable("W32T_Var") is None
+    with pytest.raises(pywintypes.error) as e:
+        win32api.SetEnvironmentVariable("W32T_Var", None)
+    assert_winerror(e, 203)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.SetEnvironmentVariable("A=B", "x")
+    assert_winerror(e, 87)
+    with pytest.raises(TypeError):
+        win32api.SetEnvironmentVariable("W32T_X", 5)
+
+
+def test_times():
+    before = time.time()
+    st = win32api.GetSystemTime()
+    utc = time.gmtime(before)
+    assert st[0] == utc.tm_year and st[1] == utc.tm_mon and st[2] == (utc.tm_wday + 1) % 7
+    lt = win32api.GetLocalTime()
+    assert lt[0] == time.localtime().tm_year
+    ft = win32api.GetSystemTimeAsFileTime()
+    assert abs(ft.timestamp() - before) < 5
+
+
+def test_time_zone_rules(monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    code, (bias, sname, sdate, sbias, dname, ddate, dbias) = win32api.GetTimeZoneInformation()
+    assert code in (1, 2)
+    assert (bias, sbias, dbias) == (-60, 0, -60)
+    assert sdate == (0, 10, 0, 5, 3, 0, 0, 0)  # last Sunday of October, 03:00
+    assert ddate == (0, 3, 0, 5, 2, 0, 0, 0)   # last Sunday of March, 02:00
+    monkeypatch.setenv("TZ", "America/New_York")
+    code, (bias, _, sdate, _, _, ddate, _) = win32api.GetTimeZoneInformation()
+    assert bias == 300 and sdate[1:4] == (11, 0, 1) and ddate[1:4] == (3, 0, 2)
+    monkeypatch.setenv("TZ", "UTC")
+    assert win32api.GetTimeZoneInformation()[0] == 0
+    monkeypatch.delenv("TZ")
+    time.tzset()
+
+
+def test_temp_files(tmp_path):
+    assert win32api.GetTempPath().endswith("/")
+    name, unique = win32api.GetTempFileName(str(tmp_path), "prefix")
+    assert os.path.basename(name) == "pre%X.tmp" % unique and os.path.isfile(name)
+    name2, unique2 = win32api.GetTempFileName(str(tmp_path), "prefix")
+    assert name2 != name
+    assert win32api.GetTempFileName(str(tmp_path), "x", 0x1234) == (str(tmp_path / "x1234.tmp"), 0x1234)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.GetTempFileName(str(tmp_path / "missing"), "x")
+    assert_winerror(e, 267)
+
+
+def test_modules():
+    h = win32api.LoadLibrary("libm.so.6")
+    cos = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double)(win32api.GetProcAddress(h, "cos"))
+    assert cos(0.0) == 1.0
+    assert os.path.basename(win32api.GetModuleFileName(h)).startswith("libm")
+    with pytest.raises(pywintypes.error) as e:
+        win32api.GetProcAddress(h, "no_such_symbol_w32t")
+    assert_winerror(e, 127, "GetProcAddress")
+    win32api.FreeLibrary(h)
+    assert os.path.realpath(win32api.GetModuleFileName(None)) == os.path.realpath(sys.executable)
+    assert win32api.GetModuleHandle(None) != 0
+    assert win32api.GetModuleHandle("libc.so.6") != 0
+    with pytest.raises(pywintypes.error) as e:
+        win32api.LoadLibrary("kernel32.dll")
+    assert_winerror(e, 126, "LoadLibrary")
+    with pytest.raises(pywintypes.error) as e:
+        win32api.GetModuleHandle("libw32t-not-loaded.so")
+    assert_winerror(e, 126)
+    for forged in (12345, 0):
+        with pytest.raises(pywintypes.error) as e:
+            win32api.FreeLibrary(forged)
+        assert_winerror(e, 6)
+        with pytest.raises(pywintypes.error) as e:
+            win32api.GetProcAddress(forged, "cos")
+        assert_winerror(e, 6)
+    with pytest.raises(TypeError):
+        win32api.FreeLibrary("libm")
+    assert win32api.GetSystemDirectory() == os.path.dirname(win32api.GetModuleFileName(win32api.GetModuleHandle("libc.so.6")))
+
+
+def test_dll_directory(tmp_path):
+    import shutil
+    libm = win32api.GetModuleFileName(win32api.GetModuleHandle("libm.so.6"))
+    shutil.copy(libm, tmp_path / "libw32tcopy.so")
+    with pytest.raises(pywintypes.error):
+        win32api.LoadLibrary("libw32tcopy.so")
+    win32api.SetDllDirectory(str(tmp_path))
+    try:
+        assert win32api.GetDllDirectory() == str(tmp_path)
+        h = win32api.LoadLibrary("libw32tcopy.so")
+        assert win32api.GetModuleFileName(h) == str(tmp_path / "libw32tcopy.so")
+        win32api.FreeLibrary(h)
+    finally:
+        win32api.SetDllDirectory(None)
+
+
+def test_command_line():
+    assert win32api.CommandLineToArgv(r'prog "a b" c\\"d e" f\g ""') == ["prog", "a b", 'c\\d e', "f\\g", ""]
+    assert win32api.CommandLineToArgv(r'"C:\Program Files\x.exe" a\\\"b') == ["C:\\Program Files\\x.exe", 'a\\"b']
+    argv = win32api.CommandLineToArgv(win32api.GetCommandLine())
+    assert argv == open("/proc/self/cmdline").read().rstrip("\0").split("\0")
+
+
+def test_helpers():
+    assert win32api.HIWORD(0x12345678) == 0x1234 and win32api.LOWORD(0x12345678) == 0x5678
+    assert win32api.HIBYTE(0x1234) == 0x12 and win32api.LOBYTE(0x1234) == 0x34
+    assert win32api.MAKELONG(0x5678, 0x1234) == 0x12345678 and win32api.MAKEWORD(0x34, 0x12) == 0x1234
+    assert win32api.RGB(1, 2, 3) == 0x030201
+    assert win32api.MAKELANGID(0x09, 0x01) == 0x0409
+    assert win32api.GetSystemMetrics(0) == 0  # SM_CXSCREEN: no display
+    assert win32api.GetSystemMetrics(0x1000) == (1 if os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT") else 0)
+    assert win32api.SetErrorMode(1) == 0 and win32api.SetErrorMode(0) == 1
+
+
+def test_locale_ids(monkeypatch):
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_CTYPE", raising=False)
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert win32api.GetUserDefaultLCID() == 0x0407 and win32api.GetUserDefaultLangID() == 0x0407
+    monkeypatch.setenv("LANG", "C")
+    assert win32api.GetSystemDefaultLCID() == 0x0409
+
+
+def test_beep_validates_and_waits():
+    with pytest.raises(pywintypes.error) as e:
+        win32api.Beep(10, 10)
+    assert_winerror(e, 87)
+    win32api.Beep(440, 1)
+    win32api.MessageBeep(0)
+
+
+def test_shell_execute_runs_programs(tmp_path):
+    out = tmp_path / "out.txt"
+    script = tmp_path / "prog.sh"
+    script.write_text('#!/bin/sh\nprintf "%s|" "$@" > "$PWD/out.txt"\n')
+    script.chmod(0o755)
+    pid = win32api.ShellExecute(0, "open", str(script), 'one "two three"', str(tmp_path), 1)
+    assert pid > 0
+    deadline = time.time() + 15
+    while not (out.exists() and out.read_text()) and time.time() < deadline:
+        time.sleep(0.02)
+    assert out.read_text() == "one|two three|"
+    with pytest.raises(pywintypes.error) as e:
+        win32api.ShellExecute(0, "open", str(tmp_path / "missing.txt"), "", None, 1)
+    assert_winerror(e, 2)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.ShellExecute(0, "print", str(script), "", None, 1)
+    assert_winerror(e, 1155)
+
+
+def test_file_version_info_has_no_resources():
+    with pytest.raises(pywintypes.error) as e:
+        win32api.GetFileVersionInfo(sys.executable, "\\")
+    assert_winerror(e, 1813)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.GetFileVersionInfo("/no/such/w32t", "\\")
+    assert_winerror(e, 2)
+
+
+def test_sleep():
+    win32api.Sleep(1)
+    assert win32api.SleepEx(0, 0) == 0
+    with pytest.raises(pywintypes.error):
+        win32api.Sleep(-5)
+
+
+def test_keyboard_state_is_not_supported():
+    with pytest.raises(pywintypes.error) as e:
+        win32api.GetKeyState(0x10)
+    assert_winerror(e, 50)
