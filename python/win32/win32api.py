@@ -13,6 +13,51 @@ REG_NOTIFY_CHANGE_ATTRIBUTES = 0x2
 REG_NOTIFY_CHANGE_LAST_SET = 0x4
 REG_NOTIFY_CHANGE_SECURITY = 0x8
 
+# EXTENDED_NAME_FORMAT (secext.h), for GetUserNameEx.
+NameUnknown = 0
+NameFullyQualifiedDN = 1
+NameSamCompatible = 2
+NameDisplay = 3
+NameUniqueId = 6
+NameCanonical = 7
+NameUserPrincipal = 8
+NameCanonicalEx = 9
+NameServicePrincipal = 10
+
+# GetStdHandle's handle ids (winbase.h).
+STD_INPUT_HANDLE = -10
+STD_OUTPUT_HANDLE = -11
+STD_ERROR_HANDLE = -12
+
+# VS_FIXEDFILEINFO fields (verrsrc.h).
+VS_FF_DEBUG = 0x01
+VS_FF_PRERELEASE = 0x02
+VS_FF_PATCHED = 0x04
+VS_FF_PRIVATEBUILD = 0x08
+VS_FF_INFOINFERRED = 0x10
+VS_FF_SPECIALBUILD = 0x20
+VOS_UNKNOWN = 0x00000000
+VOS_DOS = 0x00010000
+VOS_OS216 = 0x00020000
+VOS_OS232 = 0x00030000
+VOS_NT = 0x00040000
+VOS__WINDOWS16 = 0x0001
+VOS__PM16 = 0x0002
+VOS__PM32 = 0x0003
+VOS__WINDOWS32 = 0x0004
+VOS_DOS_WINDOWS16 = 0x00010001
+VOS_DOS_WINDOWS32 = 0x00010004
+VOS_OS216_PM16 = 0x00020002
+VOS_OS232_PM32 = 0x00030003
+VOS_NT_WINDOWS32 = 0x00040004
+VFT_UNKNOWN = 0
+VFT_APP = 1
+VFT_DLL = 2
+VFT_DRV = 3
+VFT_FONT = 4
+VFT_VXD = 5
+VFT_STATIC_LIB = 7
+
 
 def RegEnumKeyEx(Key, /):
     """[(name, reserved, class, last write time as pywintypes.Time)] for every subkey."""
