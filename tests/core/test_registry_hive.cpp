@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,11 +89,25 @@ TEST_F(RegistryHive, SecondConnectionSeesCommittedChanges) {
     auto [id, fresh] = one.create_path(kRootKeyId, "", {"K"}, "", false, "test");
     EXPECT_TRUE(two.find_child(kRootKeyId, "K", "test"));
     int64_t before = two.last_change("test");
+    // Nobody watches: the change is not logged.
     one.set_value(id, "K", "v", RegValue{kRegQword, encode_qword(7)}, "test");
+    EXPECT_TRUE(two.changes_after(before, "test").empty());
+    // A watcher's shared lock on the notify file makes writers log.
+    int fd = ::open(two.notify_file().c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    struct flock lk {};
+    lk.l_type = F_RDLCK;
+    lk.l_whence = SEEK_SET;
+    lk.l_len = 1;
+    ASSERT_EQ(::fcntl(fd, F_OFD_SETLK, &lk), 0);
+    before = two.last_change("test");
+    one.set_value(id, "K", "v", RegValue{kRegQword, encode_qword(8)}, "test");
     auto changes = two.changes_after(before, "test");
+    ::close(fd);
     ASSERT_EQ(changes.size(), 1u);
     EXPECT_EQ(changes[0].path, "K");
     EXPECT_EQ(changes[0].kind, kChangeLastSet);
+    EXPECT_EQ(decode_qword(two.get_value(id, "V", "test")->data), 8u);
 }
 
 TEST_F(RegistryHive, NotAHiveIsRegistryCorrupt) {

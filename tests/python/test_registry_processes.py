@@ -184,3 +184,21 @@ def test_writer_killed_midway_leaves_a_consistent_store(path):
         """, path))
     assert rc == 0, err
     assert out.split() == ["ok"]
+
+
+def test_watcher_in_child_sees_a_write_made_here(path):
+    child = popen_py(
+        """
+        import sys, win32api, win32con, win32event
+        k = win32api.RegOpenKeyEx(win32con.HKEY_CURRENT_USER, sys.argv[1], 0, win32con.KEY_NOTIFY)
+        ev = win32event.CreateEvent(None, True, False, None)
+        win32api.RegNotifyChangeKeyValue(k, True, win32api.REG_NOTIFY_CHANGE_LAST_SET, ev, True)
+        print("armed", flush=True)
+        print(win32event.WaitForSingleObject(ev, 15000), flush=True)
+        """, path)
+    lines = LineReader(child)
+    assert lines.get() == "armed"
+    win32api.RegSetValue(HKCU, path + "\\deep\\er", win32con.REG_SZ, "x")
+    assert lines.get() == str(win32event.WAIT_OBJECT_0)
+    rc, out, err = finish(child)
+    assert rc == 0, err

@@ -1,5 +1,6 @@
 #include "w32/registry/change_watch.h"
 
+#include <fcntl.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -53,9 +54,17 @@ public:
             if (wd < 0) throw_errno(errno, function);
             dirs_[dir] = wd;
         }
-        // Read after the watch exists: a change committed later touches the
-        // file after this point, so the thread sees it.
-        int64_t after = spec.hive->last_change(function);
+        // The lock first, then where the log ends: writers keep the log
+        // while the lock is held (see Hive::publish_changes), and a change
+        // committed after this point touches the file after the watch exists.
+        hold(spec.hive->notify_file());
+        int64_t after = 0;
+        try {
+            after = spec.hive->last_change(function);
+        } catch (...) {
+            release(spec.hive->notify_file());
+            throw;
+        }
         uint64_t id = ++next_id_;
         registrations_[id] = Registration{std::move(spec), std::move(event), after};
         return id;
@@ -68,18 +77,50 @@ public:
             auto it = registrations_.find(id);
             if (it == registrations_.end()) return;
             dropped = std::move(it->second.event);
+            release(it->second.spec.hive->notify_file());
             registrations_.erase(it);
         }
         if (signal && dropped) set_quietly(*dropped);
     }
 
 private:
+    // A shared OFD lock on the hive's notify file while this process has
+    // registrations on the hive: what tells writers to keep the change log.
+    void hold(const std::string& file) {
+        auto& h = held_[file];
+        if (h.count++ > 0) return;
+        h.fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (h.fd < 0) return;  // no writer has opened the hive yet; when one does, it logs (cannot tell)
+        struct flock lk {};
+        lk.l_type = F_RDLCK;
+        lk.l_whence = SEEK_SET;
+        lk.l_start = 0;
+        lk.l_len = 1;
+        ::fcntl(h.fd, F_OFD_SETLK, &lk);
+    }
+
+    void release(const std::string& file) noexcept {
+        auto it = held_.find(file);
+        if (it == held_.end() || --it->second.count > 0) return;
+        if (it->second.fd >= 0) ::close(it->second.fd);
+        held_.erase(it);
+    }
+
+    struct Held {
+        int fd = -1;
+        int count = 0;
+    };
+
     void start_locked(const char* function) {
         if (fd_ >= 0 && owner_ == ::getpid()) return;
         // First use, or a forked child (the thread and the queue stayed with the parent).
         if (fd_ >= 0) ::close(fd_);
         dirs_.clear();
         registrations_.clear();
+        // The parent's locks are its own (they live on its descriptions).
+        for (auto& [file, h] : held_)
+            if (h.fd >= 0) ::close(h.fd);
+        held_.clear();
         fd_ = ::inotify_init1(IN_CLOEXEC);
         if (fd_ < 0) throw_errno(errno, function);
         owner_ = ::getpid();
@@ -138,6 +179,7 @@ private:
                     }
                     if (hit) {
                         fire.push_back(std::move(r.event));
+                        release(r.spec.hive->notify_file());
                         it = registrations_.erase(it);
                     } else {
                         ++it;
@@ -151,6 +193,7 @@ private:
     std::mutex mutex_;
     std::map<uint64_t, Registration> registrations_;
     std::map<std::string, int> dirs_;
+    std::map<std::string, Held> held_;
     uint64_t next_id_ = 0;
     int fd_ = -1;
     pid_t owner_ = 0;

@@ -166,7 +166,9 @@ void Hive::ensure_open(const char* function) {
                 }
             }
             writable_ = true;
-            notify_fd_ = ::open(notify_file().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+            // Readable by all who can read the hive's directory: watchers of a
+            // root-owned hive lock it for reading. It holds nothing.
+            notify_fd_ = ::open(notify_file().c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
             drop_stale_volatile_keys();
         } else if (app == 0) {
             throw_win32(kRegistryCorrupt, function);
@@ -203,15 +205,9 @@ void Hive::write(const std::string& path, uint32_t kind, const char* function, F
         try {
             fn();
             if (kind) log_change(path, kind);
-            if (++writes_ % 1024 == 0) {
-                Statement prune(*db_, "DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?1",
-                                function);
-                prune.bind(1, kChangesKept);
-                prune.step();
-            }
             commit(function);
         } catch (...) {
-            sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+            rollback();
             throw;
         }
         return 0;
@@ -231,18 +227,72 @@ void Hive::begin_write(const char* function) {
     }
 }
 
-void Hive::commit(const char*) {
-    Statement& st = statement("COMMIT");
-    InUse use{st};
-    st.step();
+void Hive::commit(const char* function) {
+    {
+        Statement& st = statement("COMMIT");
+        InUse use{st};
+        st.step();
+    }
+    publish_changes(function);
 }
 
-void Hive::log_change(const std::string& path, uint32_t kind) {
-    Statement& st = statement(kLogChange);
-    InUse use{st};
-    st.bind(1, std::string_view(path));
-    st.bind(2, int64_t(kind));
-    st.step();
+void Hive::rollback() noexcept {
+    pending_.clear();
+    sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Hive::log_change(const std::string& path, uint32_t kind) { pending_.emplace_back(path, kind); }
+
+bool Hive::watched() const noexcept {
+    if (notify_fd_ < 0) return true;  // cannot tell: log
+    struct flock probe {};
+    probe.l_type = F_WRLCK;
+    probe.l_whence = SEEK_SET;
+    probe.l_start = 0;
+    probe.l_len = 1;
+    if (::fcntl(notify_fd_, F_OFD_GETLK, &probe) != 0) return true;
+    return probe.l_type != F_UNLCK;
+}
+
+// Runs after the change itself has committed. A watcher takes its lock on
+// the notify file before it reads where the log ends: if the lock is not
+// there now, any watcher still to come will read a log end that is past
+// this change, which is before its registration; if it is there, the record
+// written here lands after that end. So the log (a page write per change)
+// is only kept while some process watches the hive.
+void Hive::publish_changes(const char* function) noexcept {
+    if (pending_.empty()) return;
+    auto changes = std::move(pending_);
+    pending_.clear();
+    if (!watched()) return;
+    try {
+        begin_write(function);
+        try {
+            for (const auto& [path, kind] : changes) {
+                Statement& st = statement(kLogChange);
+                InUse use{st};
+                st.bind(1, std::string_view(path));
+                st.bind(2, int64_t(kind));
+                st.step();
+            }
+            if (++writes_ % 1024 == 0) {
+                Statement prune(*db_, "DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?1",
+                                function);
+                prune.bind(1, kChangesKept);
+                prune.step();
+            }
+            Statement& st = statement("COMMIT");
+            InUse use{st};
+            st.step();
+        } catch (...) {
+            sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+        touch_pending_.store(true, std::memory_order_relaxed);
+    } catch (...) {
+        // The change stands; only its notification is lost (a database busy
+        // for longer than the timeout).
+    }
 }
 
 void Hive::touch_key(int64_t key, int64_t now) {
@@ -254,7 +304,7 @@ void Hive::touch_key(int64_t key, int64_t now) {
 }
 
 void Hive::notify_watchers() noexcept {
-    if (notify_fd_ >= 0) ::futimens(notify_fd_, nullptr);
+    if (notify_fd_ >= 0 && touch_pending_.exchange(false)) ::futimens(notify_fd_, nullptr);
 }
 
 void Hive::drop_stale_volatile_keys() {
@@ -502,7 +552,7 @@ std::pair<int64_t, bool> Hive::create_path(int64_t parent, const std::string& pa
             if (any_new) log_change(first_new_parent, kChangeName);
             commit(function);
         } catch (...) {
-            sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+            rollback();
             throw;
         }
         return 0;
@@ -558,7 +608,7 @@ bool Hive::delete_value(int64_t key, const std::string& path, std::string_view n
             }
             commit(function);
         } catch (...) {
-            sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+            rollback();
             throw;
         }
         return 0;

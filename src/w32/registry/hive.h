@@ -12,6 +12,7 @@
 //   mounts(fold, name, file)            hives loaded under the root (RegLoadKey)
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -137,6 +138,9 @@ private:
     void require_writable(const char* function) const;
     void begin_write(const char* function);
     void commit(const char* function);
+    void rollback() noexcept;
+    bool watched() const noexcept;
+    void publish_changes(const char* function) noexcept;
     void log_change(const std::string& path, uint32_t kind);
     void touch_key(int64_t key, int64_t now);
     void notify_watchers() noexcept;
@@ -156,6 +160,8 @@ private:
     std::unique_ptr<StatementCache> cache_;
     uint64_t writes_ = 0;
     int notify_fd_ = -1;
+    std::vector<std::pair<std::string, uint32_t>> pending_;  // changes of the open transaction
+    std::atomic<bool> touch_pending_{false};
 };
 
 // This boot's identity (/proc/sys/kernel/random/boot_id).
