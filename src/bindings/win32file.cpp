@@ -56,13 +56,21 @@ PyOverlapped* overlapped_arg(nb::handle ov, const char* function) {
     return nb::inst_ptr<PyOverlapped>(ov);
 }
 
+bool is_disk_file(const wio::FileObject& f) { return dynamic_cast<const wio::DiskFile*>(&f) != nullptr; }
+
 // Starts `work` on the engine for `ov`: (ERROR_IO_PENDING, result_object).
 template <class Work>
 void start_overlapped(const std::shared_ptr<wio::FileObject>& file, nb::handle ov_obj, PyOverlapped& ov,
-                      std::unique_ptr<BufferArg> buffer, Work work) {
+                      std::unique_ptr<BufferArg> buffer, bool waits_for_others, Work work) {
     uint64_t key;
     uint64_t token = file->port(key) ? completion_token(ov_obj) : 0;
-    auto r = wio::submit_io(file, ov.event_handle(), std::move(work), token);
+    std::shared_ptr<wio::IoRequest> r;
+    try {
+        r = wio::submit_io(file, ov.event_handle(), std::move(work), token, waits_for_others);
+    } catch (...) {
+        if (token) overlapped_from_token(token);  // no packet will carry it
+        throw;
+    }
     ov.begin(std::move(r), std::move(buffer));
 }
 
@@ -92,7 +100,7 @@ nb::tuple read_file(HandleArg h, nb::handle size_or_buffer, nb::handle ov_obj) {
     auto buffer = std::make_unique<BufferArg>(target, true, "ReadFile's buffer");
     std::span<std::byte> dest = buffer->writable();
     uint64_t offset = ov->offset();
-    start_overlapped(file, ov_obj, *ov, std::move(buffer),
+    start_overlapped(file, ov_obj, *ov, std::move(buffer), !is_disk_file(*file),
                      [dest, offset](wio::FileObject& f, const InterruptCheck& cancelled) -> wio::IoOutcome {
                          return wio::overlapped_read(f, dest, offset, cancelled);
                      });
@@ -114,7 +122,7 @@ nb::tuple write_file(HandleArg h, nb::handle data, nb::handle ov_obj) {
     auto buffer = std::make_unique<BufferArg>(data, false, "WriteFile's data");
     std::span<const std::byte> src = buffer->bytes();
     uint64_t offset = ov->offset();
-    start_overlapped(file, ov_obj, *ov, std::move(buffer),
+    start_overlapped(file, ov_obj, *ov, std::move(buffer), !is_disk_file(*file),
                      [src, offset](wio::FileObject& f, const InterruptCheck& cancelled) -> wio::IoOutcome {
                          return wio::overlapped_write(f, src, offset, cancelled);
                      });
@@ -186,7 +194,7 @@ void lock_file_ex(HandleArg h, long long flags, long long low, long long high, n
         // An overlapped handle does not block: the lock is granted later, with
         // the OVERLAPPED's event and the port's packet, as for a read.
         ov->check_idle("LockFileEx");
-        start_overlapped(file, ov_obj, *ov, nullptr,
+        start_overlapped(file, ov_obj, *ov, nullptr, true,
                          [offset, length, exclusive](wio::FileObject& f, const InterruptCheck& cancelled) {
                              wio::lock_range(static_cast<wio::DiskFile&>(f), offset, length, exclusive, true,
                                              cancelled, "LockFileEx");

@@ -66,7 +66,9 @@ nb::object read_directory_changes(HandleArg h, nb::handle size_or_buffer, bool s
     std::span<std::byte> dest = buffer->writable();
     uint64_t key;
     uint64_t token = dir->port(key) ? completion_token(ov_obj) : 0;
-    auto r = wio::submit_io(dir, ov.event_handle(),
+    std::shared_ptr<wio::IoRequest> r;
+    try {
+        r = wio::submit_io(dir, ov.event_handle(),
                             [watch, dest](wio::FileObject&, const InterruptCheck& cancelled) -> wio::IoOutcome {
                                 wio::wait_for_changes(*watch, kInfinite, cancelled);
                                 auto bytes = watch->take_encoded(dest.size());
@@ -74,7 +76,11 @@ nb::object read_directory_changes(HandleArg h, nb::handle size_or_buffer, bool s
                                 std::memcpy(dest.data(), bytes.data(), bytes.size());
                                 return {bytes.size(), 0};
                             },
-                            token);
+                            token, true);
+    } catch (...) {
+        if (token) overlapped_from_token(token);
+        throw;
+    }
     ov.begin(std::move(r), std::move(buffer));
     return nb::none();
 }

@@ -1,5 +1,5 @@
-// win32pipe: named and anonymous pipes (synchronous for now: an OVERLAPPED
-// argument raises ERROR_NOT_SUPPORTED until win32file's overlapped I/O lands).
+// win32pipe: named and anonymous pipes; ConnectNamedPipe and
+// TransactNamedPipe also run OVERLAPPED on win32file's I/O engine.
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 
@@ -10,10 +10,13 @@
 #include "dword_args.h"
 #include "handle.h"
 #include "modules.h"
+#include "overlapped.h"
+#include "win32file_common.h"
 #include "security_args.h"
 #include "wait_args.h"
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/io/file_object.h"
 #include "w32/io/named_pipe.h"
 
 namespace nb = nanobind;
@@ -27,8 +30,18 @@ namespace {
 
 constexpr uint32_t kInfinite = 0xFFFFFFFFu;
 
-void refuse_overlapped(nb::handle overlapped, const char* function) {
-    if (!overlapped.is_none()) w32::throw_win32(w32::err::kNotSupported, function);
+PyOverlapped* overlapped_arg(nb::handle ov, const char* function) {
+    if (ov.is_none()) return nullptr;
+    if (!nb::isinstance<PyOverlapped>(ov))
+        throw nb::type_error((std::string(function) + ": the overlapped argument must be a PyOVERLAPPED").c_str());
+    auto* o = nb::inst_ptr<PyOverlapped>(ov);
+    o->check_idle(function);
+    return o;
+}
+
+uint64_t token_for(w32::Handle h, nb::handle ov_obj, const char* function) {
+    uint64_t key;
+    return wio::file_of(h, function)->port(key) ? completion_token(ov_obj) : 0;
 }
 
 PyHandle create_named_pipe(const std::string& name, long long open_mode, long long pipe_mode,
@@ -45,8 +58,20 @@ PyHandle create_named_pipe(const std::string& name, long long open_mode, long lo
     return PyHandle(wio::create_named_pipe(name, p));
 }
 
-uint32_t connect_named_pipe(HandleArg h, nb::handle overlapped) {
-    refuse_overlapped(overlapped, "ConnectNamedPipe");
+uint32_t connect_named_pipe(HandleArg h, nb::handle ov_obj) {
+    if (PyOverlapped* ov = overlapped_arg(ov_obj, "ConnectNamedPipe")) {
+        uint64_t token = token_for(h.value, ov_obj, "ConnectNamedPipe");
+        wio::ConnectStart start;
+        try {
+            start = wio::start_connect_named_pipe(h.value, ov->event_handle(), token);
+        } catch (...) {
+            if (token) overlapped_from_token(token);  // no packet will carry it
+            throw;
+        }
+        if (!start.request && token) overlapped_from_token(token);
+        if (start.request) ov->begin(std::move(start.request), nullptr);
+        return start.status;
+    }
     return blocking_wait(kInfinite, [&](const InterruptCheck& check) {
         return wio::connect_named_pipe(h.value, check);
     });
@@ -75,9 +100,26 @@ nb::bytes call_named_pipe(const std::string& name, nb::handle data, long long si
     return as_bytes(r.data);
 }
 
-nb::bytes transact_named_pipe(HandleArg h, nb::handle data, nb::handle size_or_buffer, nb::handle overlapped) {
-    refuse_overlapped(overlapped, "TransactNamedPipe");
+nb::object transact_named_pipe(HandleArg h, nb::handle data, nb::handle size_or_buffer, nb::handle ov_obj) {
     BufferArg message(data, false, "TransactNamedPipe's writeData");
+    if (PyOverlapped* ov = overlapped_arg(ov_obj, "TransactNamedPipe")) {
+        nb::object target = PyLong_Check(size_or_buffer.ptr())
+                                ? allocate_read_buffer(nb::cast<long long>(size_or_buffer))
+                                : nb::borrow(size_or_buffer);
+        auto answer = std::make_unique<BufferArg>(target, true, "TransactNamedPipe's buffer");
+        auto bytes = message.bytes();
+        std::string msg(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        uint64_t token = token_for(h.value, ov_obj, "TransactNamedPipe");
+        std::shared_ptr<wio::IoRequest> r;
+        try {
+            r = wio::start_transact_named_pipe(h.value, std::move(msg), answer->writable(), ov->event_handle(), token);
+        } catch (...) {
+            if (token) overlapped_from_token(token);
+            throw;
+        }
+        ov->begin(std::move(r), std::move(answer));
+        return target;
+    }
     size_t n;
     if (PyLong_Check(size_or_buffer.ptr())) {
         n = size_arg(nb::cast<long long>(size_or_buffer), "bufSize");
@@ -127,10 +169,11 @@ nb::tuple create_pipe(nb::handle sa, long long size) {
 void bind_win32pipe(nb::module_ m) {
     m.def("CreateNamedPipe", &create_named_pipe, "pipeName"_a, "openMode"_a, "pipeMode"_a, "nMaxInstances"_a,
           "nOutBufferSize"_a, "nInBufferSize"_a, "nDefaultTimeOut"_a, "sa"_a.none(),
-          "Creates one instance of a named pipe (\\\\.\\pipe\\NAME). FILE_FLAG_OVERLAPPED raises "
-          "ERROR_NOT_SUPPORTED for now.");
+          "Creates one instance of a named pipe (\\\\.\\pipe\\NAME). With FILE_FLAG_OVERLAPPED, "
+          "ConnectNamedPipe/ReadFile/WriteFile/TransactNamedPipe take an OVERLAPPED.");
     m.def("ConnectNamedPipe", &connect_named_pipe, "hPipe"_a, "overlapped"_a.none() = nb::none(),
-          "Waits for a client: returns 0, or ERROR_PIPE_CONNECTED if one had connected already.");
+          "Waits for a client: returns 0, or ERROR_PIPE_CONNECTED if one had connected already. With "
+          "an OVERLAPPED: ERROR_IO_PENDING (the event/port reports the connection) or ERROR_PIPE_CONNECTED.");
     m.def("DisconnectNamedPipe", [](HandleArg h) { wio::disconnect_named_pipe(h.value); }, "hFile"_a,
           "Drops the client (unread data is lost) and makes the instance free again.");
     m.def("WaitNamedPipe", &wait_named_pipe, "pipeName"_a, "timeout"_a,

@@ -133,22 +133,6 @@ def test_invalid_create_parameters(open_mode, pipe_mode, instances):
     w32util.assert_winerror(e, w32util.ERROR_INVALID_PARAMETER, "CreateNamedPipe")
 
 
-def test_overlapped_is_not_supported_yet():
-    name = pipe_name("ov")
-    with pytest.raises(pywintypes.error) as e:
-        win32pipe.CreateNamedPipe(name, 3 | win32file.FILE_FLAG_OVERLAPPED, 0, 1, 0, 0, 0, None)
-    w32util.assert_winerror(e, w32util.ERROR_NOT_SUPPORTED)
-    h = server(name)
-    c = client(name)
-    ov = pywintypes.OVERLAPPED()
-    for call in (lambda: win32pipe.ConnectNamedPipe(h, ov), lambda: win32pipe.TransactNamedPipe(c, b"x", 10, ov)):
-        with pytest.raises(pywintypes.error) as e:
-            call()
-        w32util.assert_winerror(e, w32util.ERROR_NOT_SUPPORTED)
-    c.Close()
-    h.Close()
-
-
 def test_first_instance_flag_and_type_mismatch_are_access_denied():
     name = pipe_name("first")
     h = server(name, instances=4)

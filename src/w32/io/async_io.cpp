@@ -18,8 +18,12 @@ using clock = std::chrono::steady_clock;
 constexpr auto kSlice = std::chrono::milliseconds(50);
 // Workers beyond the first few leave after this long without work.
 constexpr auto kIdleExit = std::chrono::seconds(5);
-// Blocking requests (pipe reads) each hold a worker; this bounds the pool.
-constexpr size_t kMaxWorkers = 256;
+// Requests on files finish in bounded time: a few workers keep the disk
+// busy (more only contend). Requests that wait for another party (pipe
+// reads, connects, lock waits, change notifications) each hold a worker
+// while they wait: that pool grows as they need, to a bound.
+constexpr size_t kMaxFileWorkers = 4;
+constexpr size_t kMaxWaitingWorkers = 256;
 
 void (*g_discard_hook)(uint64_t) = nullptr;
 
@@ -52,14 +56,10 @@ bool wait_interruptibly(std::unique_lock<std::mutex>& lock, std::condition_varia
 // condition variable while the process exits.
 class IoEngine {
 public:
-    static IoEngine& instance() {
-        static IoEngine* engine = [] {
-            auto* e = new IoEngine;
-            pthread_atfork(nullptr, nullptr, [] { IoEngine::instance().after_fork(); });
-            return e;
-        }();
-        return *engine;
-    }
+    explicit IoEngine(size_t max_workers) : max_workers_(max_workers) {}
+
+    static IoEngine& files() { return pools().first; }
+    static IoEngine& waits() { return pools().second; }
 
     void enqueue(std::shared_ptr<IoRequest> r) {
         std::unique_lock lock(mutex_);
@@ -68,7 +68,7 @@ public:
             cv_.notify_one();
             return;
         }
-        if (workers_ < kMaxWorkers) {
+        if (workers_ < max_workers_) {
             ++workers_;
             try {
                 std::thread([this] { run(); }).detach();
@@ -159,12 +159,32 @@ private:
         r.complete(out);
     }
 
+    static std::pair<IoEngine&, IoEngine&> pools() {
+        static auto* both = [] {
+            auto* p = new std::pair<IoEngine, IoEngine>(std::piecewise_construct, std::forward_as_tuple(kMaxFileWorkers),
+                                                        std::forward_as_tuple(kMaxWaitingWorkers));
+            pthread_atfork(nullptr, nullptr, [] {
+                IoEngine::files().after_fork();
+                IoEngine::waits().after_fork();
+            });
+            return p;
+        }();
+        return {both->first, both->second};
+    }
+
+    const size_t max_workers_;
     std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<std::shared_ptr<IoRequest>> queue_;
     size_t workers_ = 0;
     size_t idle_ = 0;
 };
+
+namespace {
+
+bool unqueue_anywhere(const IoRequest* r) { return IoEngine::files().unqueue(r) || IoEngine::waits().unqueue(r); }
+
+}  // namespace
 
 bool IoRequest::done() const noexcept {
     std::lock_guard lock(mutex_);
@@ -258,7 +278,7 @@ Handle create_io_completion_port(Handle file, Handle existing, uint64_t key) {
 void post_queued_completion_status(Handle h, const Completion& c) { port_of(h, "PostQueuedCompletionStatus")->post(c); }
 
 std::shared_ptr<IoRequest> submit_io(const std::shared_ptr<FileObject>& file, Handle event, IoRequest::Work work,
-                                     uint64_t token) {
+                                     uint64_t token, bool waits_for_others) {
     auto r = std::make_shared<IoRequest>();
     r->issuer_ = std::this_thread::get_id();
     r->work_ = std::move(work);
@@ -272,7 +292,7 @@ std::shared_ptr<IoRequest> submit_io(const std::shared_ptr<FileObject>& file, Ha
     if (r->port_) r->token_ = token;
     else if (token && g_discard_hook) g_discard_hook(token);
     file->track(r);
-    IoEngine::instance().enqueue(r);
+    (waits_for_others ? IoEngine::waits() : IoEngine::files()).enqueue(r);
     return r;
 }
 
@@ -287,12 +307,12 @@ void cancel_io(Handle h, bool all_threads, const IoRequest* only) {
         if (r->done()) continue;
         found = true;
         r->cancel();
-        if (IoEngine::instance().unqueue(r.get())) r->complete({0, err::kOperationAborted});
+        if (unqueue_anywhere(r.get())) r->complete({0, err::kOperationAborted});
     }
     if (all_threads && !found) throw_win32(err::kNotFound, fn);
 }
 
-size_t io_worker_count() { return IoEngine::instance().workers(); }
+size_t io_worker_count() { return IoEngine::files().workers() + IoEngine::waits().workers(); }
 
 // FileObject's share of the bookkeeping.
 
@@ -300,7 +320,7 @@ FileObject::~FileObject() {
     for (auto& w : requests_) {
         if (auto r = w.lock()) {
             r->cancel();
-            if (IoEngine::instance().unqueue(r.get())) r->complete({0, err::kOperationAborted});
+            if (unqueue_anywhere(r.get())) r->complete({0, err::kOperationAborted});
         }
     }
 }

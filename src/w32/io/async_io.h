@@ -51,7 +51,7 @@ public:
 private:
     friend class IoEngine;
     friend std::shared_ptr<IoRequest> submit_io(const std::shared_ptr<FileObject>&, Handle, IoRequest::Work,
-                                                uint64_t);
+                                                uint64_t, bool);
 
     std::atomic<uint32_t> status_{997};  // ERROR_IO_PENDING
     std::atomic<uint64_t> bytes_{0};
@@ -104,9 +104,11 @@ std::shared_ptr<CompletionPort> port_of(Handle h, const char* function);
 
 // Queues `work` for handle `h`'s file: resets `event` (a Handle, 0 for none)
 // now and sets it at completion; the file's port gets a packet tagged
-// `token` (0: no OVERLAPPED to report).
+// `token` (0: no OVERLAPPED to report). `waits_for_others`: the work may
+// wait for another party (a pipe's peer, a lock holder, a change); work on
+// files runs on a small pool of its own, which such waits cannot starve.
 std::shared_ptr<IoRequest> submit_io(const std::shared_ptr<FileObject>& file, Handle event, IoRequest::Work work,
-                                     uint64_t token);
+                                     uint64_t token, bool waits_for_others);
 
 // CancelIo (this thread's requests on the file) / CancelIoEx (all of them,
 // or the one request given). ERROR_NOT_FOUND when CancelIoEx found none.

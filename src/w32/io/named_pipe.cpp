@@ -242,30 +242,37 @@ public:
     // another thread shuts the listener it waits on down, which wakes it to
     // look again.
     uint32_t connect(const sync::InterruptCheck& interrupted) {
-        if (!server_) throw_win32(err::kInvalidFunction, "ConnectNamedPipe");
         bool waited = false;
         for (;;) {
             FdRef listener;
-            {
-                std::lock_guard lock(state_mutex_);
-                if (fd()) return err::kPipeConnected;
-                listener = listener_;
-                pollfd p{listener->get(), POLLIN, 0};
-                if (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
-                    if (accept_locked()) {
-                        if (waited) return 0;
-                        // The client came and went before this call: Windows
-                        // fails with ERROR_NO_DATA, and the server disconnects.
-                        if (peer_gone(*fd())) throw_win32(err::kNoData, "ConnectNamedPipe");
-                        return err::kPipeConnected;
-                    }
-                } else if (nowait_) {
-                    throw_win32(err::kPipeListening, "ConnectNamedPipe");
-                }
-            }
+            if (auto r = try_connect(waited, listener)) return *r;
             wait_fd(listener->get(), POLLIN, kInfinite, interrupted, "ConnectNamedPipe");
             waited = true;
         }
+    }
+
+    // One look without blocking: the result when a client is (or was
+    // already) connected, nullopt with the listener to wait on otherwise.
+    // `waited`: the caller has waited for a client (rather than found one
+    // that came before the call).
+    std::optional<uint32_t> try_connect(bool waited, FdRef& listener) {
+        if (!server_) throw_win32(err::kInvalidFunction, "ConnectNamedPipe");
+        std::lock_guard lock(state_mutex_);
+        if (fd()) return err::kPipeConnected;
+        listener = listener_;
+        pollfd p{listener->get(), POLLIN, 0};
+        if (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+            if (accept_locked()) {
+                if (waited) return 0;
+                // The client came and went before this call: Windows
+                // fails with ERROR_NO_DATA, and the server disconnects.
+                if (peer_gone(*fd())) throw_win32(err::kNoData, "ConnectNamedPipe");
+                return err::kPipeConnected;
+            }
+        } else if (nowait_) {
+            throw_win32(err::kPipeListening, "ConnectNamedPipe");
+        }
+        return std::nullopt;
     }
 
     void disconnect() {
@@ -519,7 +526,6 @@ Handle create_named_pipe(std::string_view path, const NamedPipeParams& p) {
         ((p.pipe_mode & kPipeReadmodeMessage) && !(p.pipe_mode & kPipeTypeMessage)))
         throw_win32(err::kInvalidParameter, fn);
     // Overlapped I/O arrives with win32file's overlapped machinery.
-    if (p.open_mode & kFileFlagOverlapped) throw_win32(err::kNotSupported, fn);
     std::string dir = pipe_directory(path, fn);
     DirLock lock(dir);
     LiveInstances live = live_instances(dir);
@@ -561,6 +567,21 @@ Handle create_named_pipe(std::string_view path, const NamedPipeParams& p) {
 
 uint32_t connect_named_pipe(Handle server, const sync::InterruptCheck& interrupted) {
     return named_pipe_of(server, "ConnectNamedPipe")->connect(interrupted);
+}
+
+ConnectStart start_connect_named_pipe(Handle server, Handle event, uint64_t token) {
+    auto pipe = named_pipe_of(server, "ConnectNamedPipe");
+    NamedPipeEnd::FdRef listener;
+    if (auto r = pipe->try_connect(false, listener)) return {*r, nullptr};
+    auto request = submit_io(
+        pipe, event,
+        [](FileObject& f, const sync::InterruptCheck& cancelled) -> IoOutcome {
+            // A client that connects before the worker looks is still this call's client.
+            uint32_t r = static_cast<NamedPipeEnd&>(f).connect(cancelled);
+            return {0, r == err::kPipeConnected ? 0u : r};
+        },
+        token, true);
+    return {err::kIoPending, std::move(request)};
 }
 
 void disconnect_named_pipe(Handle server) { named_pipe_of(server, "DisconnectNamedPipe")->disconnect(); }
@@ -632,6 +653,20 @@ TransactResult transact_named_pipe(Handle h, std::string_view message, size_t re
     out.data.resize(r.bytes);
     out.status = r.status;
     return out;
+}
+
+std::shared_ptr<IoRequest> start_transact_named_pipe(Handle h, std::string message, std::span<std::byte> answer,
+                                                     Handle event, uint64_t token) {
+    auto pipe = named_pipe_of(h, "TransactNamedPipe");
+    if (!pipe->message_type() || !pipe->reads_messages()) throw_win32(err::kBadPipe, "TransactNamedPipe");
+    return submit_io(
+        pipe, event,
+        [message = std::move(message), answer](FileObject& f, const sync::InterruptCheck& cancelled) -> IoOutcome {
+            f.write(std::as_bytes(std::span(message.data(), message.size())), cancelled);
+            ReadResult r = f.read(answer, cancelled);
+            return {r.bytes, r.status};
+        },
+        token, true);
 }
 
 TransactResult call_named_pipe(std::string_view path, std::string_view message, size_t read_size,

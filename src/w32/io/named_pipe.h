@@ -11,10 +11,13 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include "w32/io/async_io.h"
 #include "w32/kernel/handle_table.h"
 #include "w32/sync/wait_engine.h"
 
@@ -57,6 +60,15 @@ Handle create_named_pipe(std::string_view path, const NamedPipeParams& params);
 uint32_t connect_named_pipe(Handle server, const sync::InterruptCheck& interrupted);
 void disconnect_named_pipe(Handle server);
 
+// ConnectNamedPipe with an OVERLAPPED: ERROR_PIPE_CONNECTED at once when a
+// client is there already (no event, no packet, as on Windows); otherwise
+// ERROR_IO_PENDING and the request that completes when one connects.
+struct ConnectStart {
+    uint32_t status = 0;
+    std::shared_ptr<IoRequest> request;
+};
+ConnectStart start_connect_named_pipe(Handle server, Handle event, uint64_t token);
+
 // ERROR_FILE_NOT_FOUND when no instance exists; ERROR_SEM_TIMEOUT when none
 // became free in time. timeout 0 = the pipe's default, 0xFFFFFFFF = forever.
 void wait_named_pipe(std::string_view path, uint32_t timeout_ms, const sync::InterruptCheck& interrupted);
@@ -82,6 +94,10 @@ struct TransactResult {
 // a message pipe in message read mode.
 TransactResult transact_named_pipe(Handle h, std::string_view message, size_t read_size,
                                    const sync::InterruptCheck& interrupted);
+// With an OVERLAPPED: the exchange runs on the I/O engine; the answer lands
+// in `answer` (the caller keeps it alive), ERROR_MORE_DATA if longer.
+std::shared_ptr<IoRequest> start_transact_named_pipe(Handle h, std::string message, std::span<std::byte> answer,
+                                                     Handle event, uint64_t token);
 // WaitNamedPipe + open + message mode + transact + close.
 TransactResult call_named_pipe(std::string_view path, std::string_view message, size_t read_size,
                                uint32_t timeout_ms, const sync::InterruptCheck& interrupted);
