@@ -202,3 +202,17 @@ def test_watcher_in_child_sees_a_write_made_here(path):
     assert lines.get() == str(win32event.WAIT_OBJECT_0)
     rc, out, err = finish(child)
     assert rc == 0, err
+
+
+def test_notify_on_a_predefined_key_stays_armed():
+    ev = win32event.CreateEvent(None, True, False, None)
+    win32api.RegNotifyChangeKeyValue(HKCU, False, win32api.REG_NOTIFY_CHANGE_LAST_SET, ev, True)
+    assert win32event.WaitForSingleObject(ev, SHORT_MS) == win32event.WAIT_TIMEOUT
+    rc, out, err = finish(popen_py(
+        """
+        import win32api, win32con
+        win32api.RegSetValueEx(win32con.HKEY_CURRENT_USER, "w32t-root-value", 0, win32con.REG_SZ, "x")
+        """))
+    assert rc == 0, err
+    assert win32event.WaitForSingleObject(ev, LONG_MS) == win32event.WAIT_OBJECT_0
+    win32api.RegDeleteValue(HKCU, "w32t-root-value")

@@ -75,6 +75,7 @@ public:
         if (!machine_) {
             prepare_machine_dir();
             machine_ = std::make_shared<Hive>(machine_dir() + "/machine.hive", true, function);
+            share_machine_file(machine_dir() + "/machine.hive");
             make_skeleton(*machine_,
                           {{"SOFTWARE", "Classes"},
                            {"SOFTWARE", "Microsoft", "Windows", "CurrentVersion"},
@@ -92,6 +93,7 @@ public:
         if (!users_) {
             prepare_machine_dir();
             users_ = std::make_shared<Hive>(machine_dir() + "/users.hive", true, function);
+            share_machine_file(machine_dir() + "/users.hive");
             make_skeleton(*users_, {{".DEFAULT"}}, function);
         }
         return users_;
@@ -116,6 +118,13 @@ private:
             ::mkdir("/var/lib/pywin32-posix", 0755);
             ::mkdir(dir.c_str(), 0755);
         }
+    }
+
+    // The system-wide hives are readable by every user (their -wal and -shm
+    // files follow the database's mode), as HKLM is on Windows.
+    static void share_machine_file(const std::string& file) {
+        if (session_root_set() || ::geteuid() != 0) return;
+        for (const char* suffix : {"", "-wal", "-shm"}) ::chmod((file + suffix).c_str(), 0644);
     }
 
     static void make_skeleton(Hive& hive, const std::vector<std::vector<std::string>>& paths,
@@ -265,9 +274,9 @@ uint32_t normalize_access(uint32_t sam) noexcept {
     return out;
 }
 
-std::optional<KeyPtr> predefined_key(uint64_t hkey, const char* function) {
-    if (!is_predefined(hkey)) return std::nullopt;
-    uint32_t which = uint32_t(hkey);
+namespace {
+
+KeyPtr make_predefined(uint32_t which, const char* function) {
     auto& hives = Hives::instance();
     switch (which) {
     case kHkeyCurrentUser: return make_key(hive_root(hives.user(function)), kKeyAllAccess, which);
@@ -289,6 +298,21 @@ std::optional<KeyPtr> predefined_key(uint64_t hkey, const char* function) {
     }
     default: throw_win32(err::kNotSupported, function);
     }
+}
+
+}  // namespace
+
+std::optional<KeyPtr> predefined_key(uint64_t hkey, const char* function) {
+    if (!is_predefined(hkey)) return std::nullopt;
+    uint32_t which = uint32_t(hkey);
+    // One object per root for the life of the process, as the predefined
+    // handles are never closed (a change registration on one stays armed).
+    static std::mutex mutex;
+    static auto* roots = new std::map<uint32_t, KeyPtr>();
+    std::lock_guard lock(mutex);
+    auto& slot = (*roots)[which];
+    if (!slot) slot = make_predefined(which, function);
+    return slot;
 }
 
 KeyPtr open_key(const Key& parent, std::string_view subkey, uint32_t sam, const char* function) {
