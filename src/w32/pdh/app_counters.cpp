@@ -142,9 +142,7 @@ std::map<uint32_t, std::pair<std::string, std::string>> read_names(std::string_v
     if (!read_text(names_path(service).c_str(), buf)) return out;
     std::string_view text = buf;
     while (!text.empty()) {
-        size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+        std::string_view line = next_line(text);
         size_t t1 = line.find('\t'), t2 = line.find('\t', t1 == std::string_view::npos ? 0 : t1 + 1);
         if (t1 == std::string_view::npos || t2 == std::string_view::npos) continue;
         std::string_view num = line.substr(0, t1);

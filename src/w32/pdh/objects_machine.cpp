@@ -67,9 +67,7 @@ public:
         if (read_text("/proc/stat", buf_)) {
             std::string_view text = buf_;
             while (!text.empty()) {
-                size_t nl = text.find('\n');
-                std::string_view line = text.substr(0, nl);
-                text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+                std::string_view line = next_line(text);
                 if (line.substr(0, 3) == "cpu") {
                     std::string_view rest = line;
                     std::string_view label = next_word(rest);
@@ -121,13 +119,9 @@ private:
         std::vector<uint64_t> sums(ncpu, 0);
         if (!read_text("/proc/interrupts", buf_)) return sums;
         std::string_view text = buf_;
-        size_t nl = text.find('\n');
-        if (nl == std::string_view::npos) return sums;
-        text.remove_prefix(nl + 1);  // the header of CPU names
+        next_line(text);  // the header of CPU names
         while (!text.empty()) {
-            nl = text.find('\n');
-            std::string_view line = text.substr(0, nl);
-            text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+            std::string_view line = next_line(text);
             size_t colon = line.find(':');
             if (colon == std::string_view::npos) continue;
             std::string_view rest = line.substr(colon + 1);

@@ -50,9 +50,7 @@ public:
         std::string_view text = buf_;
         const bool want_speed = wanted.size() > kNtBandwidth && wanted[kNtBandwidth];
         while (!text.empty()) {
-            size_t nl = text.find('\n');
-            std::string_view line = text.substr(0, nl);
-            text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+            std::string_view line = next_line(text);
             size_t colon = line.find(':');
             if (colon == std::string_view::npos) continue;  // the two header lines
             std::string_view name = line.substr(0, colon);

@@ -33,9 +33,7 @@ std::vector<DiskStats> read_diskstats(std::string& buf) {
     if (!read_text("/proc/diskstats", buf)) return out;
     std::string_view text = buf;
     while (!text.empty()) {
-        size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+        std::string_view line = next_line(text);
         DiskStats d;
         d.major = static_cast<uint32_t>(next_u64(line));
         d.minor = static_cast<uint32_t>(next_u64(line));
@@ -264,9 +262,7 @@ private:
         if (!read_text("/proc/self/mountinfo", buf_)) return out;
         std::string_view text = buf_;
         while (!text.empty()) {
-            size_t nl = text.find('\n');
-            std::string_view line = text.substr(0, nl);
-            text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+            std::string_view line = next_line(text);
             next_word(line);  // mount id
             next_word(line);  // parent id
             std::string_view dev = next_word(line);

@@ -61,6 +61,13 @@ int64_t next_i64(std::string_view& s) noexcept {
     return negative ? -v : v;
 }
 
+std::string_view next_line(std::string_view& s) noexcept {
+    size_t nl = s.find('\n');
+    std::string_view line = s.substr(0, nl);
+    s = nl == std::string_view::npos ? std::string_view() : s.substr(nl + 1);
+    return line;
+}
+
 std::string_view next_word(std::string_view& s) noexcept {
     size_t i = 0;
     while (i < s.size() && is_blank(s[i])) ++i;

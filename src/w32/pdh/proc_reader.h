@@ -16,6 +16,8 @@ bool read_text_at(int dirfd, const char* name, std::string& buf, size_t limit = 
 // Skips blanks, then parses an unsigned decimal; advances `s`.
 uint64_t next_u64(std::string_view& s) noexcept;
 int64_t next_i64(std::string_view& s) noexcept;
+// The next line without its '\n'; advances `s` past it.
+std::string_view next_line(std::string_view& s) noexcept;
 // The next blank-separated word; advances `s`.
 std::string_view next_word(std::string_view& s) noexcept;
 // The line starting with `key` (e.g. "MemAvailable:"), parsed as a number after it.
