@@ -405,12 +405,72 @@ def child_evtlog(source):
     say(f"child {os.getpid()}: ReportEvent({source!r}, 1, ...) returned: the record is durable")
 
 
+def section_service(rounds):
+    """The sample pipe service: installed and started through its command
+    line, answering clients in other processes, stopped and removed."""
+    win32service = _import_or_skip("win32service")
+    win32serviceutil = _import_or_skip("win32serviceutil")
+    import win32evtlog
+
+    module = "pywin32_posix.demos.pipe_service"
+    name = "PyPipeService"
+
+    def command(*args):
+        r = subprocess.run([sys.executable, "-m", module] + list(args), capture_output=True, text=True,
+                           timeout=WAIT_MS / 1000 * 3)
+        expect(r.returncode == 0, f"'{' '.join(args)}' failed: {r.stdout}{r.stderr}")
+        return r.stdout.strip().replace("\n", "; ")
+
+    say(f"python -m {module} install: {command('install')}")
+    try:
+        started = time.perf_counter()
+        say(f"... --wait 10 start: {command('--wait', '10', 'start')}")
+        status = win32serviceutil.QueryServiceStatus(name)
+        expect(status[1] == win32service.SERVICE_RUNNING, f"state {status[1]}")
+        say(f"RUNNING {(time.perf_counter() - started) * 1000:.0f} ms after the command began "
+            "(a new Python process, started by the service manager)")
+        clients = [subprocess.Popen([sys.executable, "-m", "pywin32_posix.demo", "--child", "service", str(i)],
+                                    stdin=subprocess.DEVNULL) for i in range(2)]
+        for child in clients:
+            expect(child.wait(WAIT_MS / 1000 * 3) == 0, "a client failed")
+        say(f"... --wait 10 stop: {command('--wait', '10', 'stop')}")
+        expect(win32serviceutil.QueryServiceStatus(name)[1] == win32service.SERVICE_STOPPED, "not stopped")
+        h = win32evtlog.OpenEventLog(None, "Application")
+        flags = win32evtlog.EVENTLOG_BACKWARDS_READ | win32evtlog.EVENTLOG_SEQUENTIAL_READ
+        logged = [r for r in win32evtlog.ReadEventLog(h, flags, 0) if r.SourceName == name]
+        win32evtlog.CloseEventLog(h)
+        expect(logged, "the service wrote nothing to the event log")
+        import win32evtlogutil
+        say("its last event log entry: " + win32evtlogutil.SafeFormatMessage(logged[0], "Application").strip())
+    finally:
+        say(f"... remove: {command('remove')}")
+
+
+def child_service(number):
+    import pywintypes
+    import win32pipe
+
+    for i in range(3):
+        for _attempt in range(500):
+            try:
+                reply = win32pipe.CallNamedPipe(r"\\.\pipe\PyPipeService", f"hello {i} from client {number}"
+                                                .encode(), 512, WAIT_MS)
+                break
+            except pywintypes.error as e:
+                if e.winerror != 231:  # ERROR_PIPE_BUSY: the other client has the instance
+                    raise
+        else:
+            raise DemoFailure("the pipe stayed busy")
+        say(f"client {os.getpid()}: CallNamedPipe -> {reply.decode()}")
+
+
 SECTIONS = [
     ("errors", "Errors: pywintypes.error across the API", section_errors),
     ("events", "Named events: two processes signal each other", section_events),
     ("mutex", "A mutex whose owner process is killed is abandoned", section_mutex),
     ("pipe", "A named pipe echo server and client processes", section_pipe),
     ("evtlog", "The event log: written by one process, read by another", section_evtlog),
+    ("service", "A Python service run by the service manager, serving a named pipe", section_service),
 ]
 
 CHILDREN = {
@@ -418,6 +478,7 @@ CHILDREN = {
     "mutex": child_mutex,
     "pipe": child_pipe,
     "evtlog": child_evtlog,
+    "service": child_service,
 }
 
 
