@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "w32/error/win32_error.h"
+#include "w32/pdh/app_counters.h"
 #include "w32/pdh/counter_path.h"
 #include "w32/pdh/counter_types.h"
 #include "w32/pdh/pdh_messages.h"
@@ -190,4 +191,32 @@ TEST(PdhBrowse, EnumerateExpandLookup) {
     EXPECT_EQ(pdh::lookup_perf_name_by_index(std::nullopt, 784), "ID Process");
     uint32_t idx = pdh::lookup_perf_index_by_name(std::nullopt, "Disk Read Bytes/sec");
     EXPECT_EQ(pdh::lookup_perf_name_by_index(std::nullopt, idx), "Disk Read Bytes/sec");
+}
+
+TEST(PdhAppCounters, PublishedBlockIsAnObject) {
+    std::string service = "PdhCoreTest" + std::to_string(getpid());
+    pdh::AppObjectSpec spec;
+    spec.counters.push_back({2, 2, pt::kCounterRawcount, 0, pdh::kDetailNovice});
+    spec.counters.push_back({4, 4, pt::kCounterCounter, 0, pdh::kDetailNovice});
+    pdh::load_counter_text(service, {{0, "Core Test Object", "help"}, {2, "Items", "items help"}});
+    auto block = pdh::AppCounterBlock::create(service, {spec});
+    EXPECT_EQ(block->slot_count(), 2u);
+    block->set(0, 40);
+    EXPECT_EQ(block->add(0, 2), 42);
+    EXPECT_EQ(code_of([&] { block->add(2, 1); }), 87u);  // ERROR_INVALID_PARAMETER
+    pdh::PerfObject* o = pdh::find_object("Core Test Object");
+    ASSERT_NE(o, nullptr);
+    EXPECT_EQ(o->info().counters[0].name, "Items");
+    EXPECT_EQ(o->info().counters[1].name, "Counter 4");
+    auto q = pdh::open_query(std::nullopt, 0);
+    auto c = pdh::add_counter(q, "\\Core Test Object\\Items", 0, "AddCounter");
+    pdh::collect_query_data(q);
+    EXPECT_EQ(pdh::get_formatted_value(c, pdh::fmt::kLarge).value, 42.0);
+    block->close();
+    EXPECT_EQ(pdh::find_object("Core Test Object"), nullptr);
+    pdh::collect_query_data(q);
+    EXPECT_EQ(code_of([&] { pdh::get_formatted_value(c, pdh::fmt::kLarge); }), st::kInvalidData);
+    EXPECT_EQ(code_of([&] { block->get(0); }), 6u);  // ERROR_INVALID_HANDLE once closed
+    pdh::close_query(q);
+    pdh::unload_counter_text(service);
 }

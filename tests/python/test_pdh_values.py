@@ -187,6 +187,11 @@ def test_threads_of_a_process(child):
     tids = win32pdh.GetFormattedCounterArray(c, FMT_LARGE)
     assert sorted(tids.values()) == sorted(t.id for t in child.ps.threads())
     assert tids[f"{child.name}/0"] == child.pid  # the main thread comes first
+    switches = win32pdh.AddCounter(h, rf"\Thread({child.name}/0)\Context Switches/sec")
+    win32pdh.CollectQueryData(h)
+    child.do("write", 10)  # the main thread wakes: a switch or two
+    win32pdh.CollectQueryData(h)
+    assert win32pdh.GetFormattedCounterValue(switches, FMT_DOUBLE)[1] > 0
     win32pdh.CloseQuery(h)
 
 

@@ -25,7 +25,6 @@ struct StatFields {
     char state = '?';
     int64_t ppid = 0, minflt = 0, majflt = 0, utime = 0, stime = 0, nice = 0, threads = 0, rt_priority = 0;
     int64_t starttime = 0, vsize = 0, rss_pages = 0;
-    int64_t voluntary = 0;
 };
 
 // Windows keeps '(', ')', '#' and '/' out of instance names: they are path syntax.
@@ -300,7 +299,7 @@ private:
 // ---- Thread ------------------------------------------------------------------
 
 enum ThreadCounter { kThProcessorTime, kThUserTime, kThPrivilegedTime, kThElapsed, kThPid, kThTid,
-                     kThPriorityBase, kThState, kThCount };
+                     kThPriorityBase, kThState, kThContextSwitches, kThCount };
 
 class ThreadObject final : public PerfObject {
 public:
@@ -323,16 +322,19 @@ public:
                     "Windows' base priority for the thread's nice value."),
             counter("Thread State", 0, kCounterRawcount, 0, kDetailAdvanced,
                     "2 running or runnable, 5 waiting, 4 terminated (Windows' thread states)."),
+            counter("Context Switches/sec", 146, kCounterCounter, -1, kDetailAdvanced,
+                    "Rate of switches to or from the thread (voluntary and involuntary)."),
         };
     }
     const ObjectInfo& info() const override { return info_; }
 
-    void sample(ObjectSample& out, const std::vector<bool>&, const InstanceFilter& filter) override {
+    void sample(ObjectSample& out, const std::vector<bool>& wanted, const InstanceFilter& filter) override {
         std::lock_guard lock(mutex_);
         if (proc_fd_ < 0) proc_fd_ = open_proc();
         out.time = now_100ns();
         out.instances.clear();
         list_processes(proc_fd_, buf_, entries_);
+        const bool need_status = any_of(wanted, {kThContextSwitches});
         const int64_t boot = boot_time_100ns();
         char path[64];
         // Windows numbers thread instances by parent and name: python/0, python/0#1 (the
@@ -384,6 +386,15 @@ public:
             v[kThTid].first = refs[k].tid;
             v[kThPriorityBase].first = priority_base(s.nice, false);
             v[kThState].first = thread_state(s.state);
+            if (need_status) {
+                snprintf(path, sizeof path, "%d/task/%d/status", e.pid, refs[k].tid);
+                uint64_t voluntary = 0, involuntary = 0;
+                if (read_text_at(proc_fd_, path, buf_)) {
+                    field_value(buf_, "voluntary_ctxt_switches:", voluntary);
+                    field_value(buf_, "nonvoluntary_ctxt_switches:", involuntary);
+                }
+                v[kThContextSwitches].first = static_cast<int64_t>(voluntary + involuntary);
+            }
         }
     }
 
