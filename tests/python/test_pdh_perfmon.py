@@ -189,3 +189,46 @@ def test_bad_input():
         perfmon.LoadPerfCounterTextStrings("lodctr /nonexistent/ctrs.ini")
     with pytest.raises(pywintypes.error):
         perfmon.UnloadPerfCounterTextStrings("unlodctr NeverLoaded" + uuid.uuid4().hex)
+
+
+def test_malformed_blocks_are_ignored():
+    import os
+    import struct
+
+    directory = os.path.join(os.environ["PYWIN32_POSIX_ROOT"], "run", "perfmon")
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    service = b"Hostile".ljust(256, b"\0")
+    header = lambda objects, counters: b"W32PERF1" + struct.pack("<IIiI", objects, counters, os.getpid(), 0) + service  # noqa: E731
+    bad = {
+        "short": b"W32P",
+        "magic": b"XXXXXXXX" + b"\0" * 300,
+        "huge-counts": header(100000, 10),
+        "truncated": header(1, 3) + struct.pack("<IIII", 0, 0, 0, 3),
+        # An object whose counters run past the table.
+        "ranges": header(1, 1) + struct.pack("<IIII", 0, 0, 0, 5) + struct.pack("<IIIIiI", 2, 2, 0x10000, 100, 0, 0)
+        + b"\0" * 16,
+    }
+    # The control: the same layout, well formed, is read.
+    good = (b"W32PERF1" + struct.pack("<IIiI", 1, 1, os.getpid(), 0) + b"Friendly".ljust(256, b"\0")
+            + struct.pack("<IIII", 0, 0, 0, 1) + struct.pack("<IIIIiI", 2, 2, 0x10000, 100, 0, 0)
+            + struct.pack("<q", 99))
+    bad["good"] = good
+    paths = []
+    for name, data in bad.items():
+        path = os.path.join(directory, f"{name}.block")
+        with open(path, "wb") as f:
+            f.write(data)
+        paths.append(path)
+    try:
+        objects = win32pdh.EnumObjects(None, None, win32pdh.PERF_DETAIL_WIZARD)
+        assert "Hostile" not in objects and "Processor" in objects
+        assert objects.count("Friendly") == 1
+        q = win32pdh.OpenQuery()
+        h = win32pdh.AddCounter(q, r"\Friendly\Counter 2")
+        win32pdh.CollectQueryData(q)
+        assert win32pdh.GetFormattedCounterValue(h, win32pdh.PDH_FMT_LONG)[1] == 99
+        win32pdh.CloseQuery(q)
+        pytest.raises(pywintypes.error, win32pdh.AddCounter, win32pdh.OpenQuery(), r"\Hostile\Counter 2")
+    finally:
+        for path in paths:
+            os.unlink(path)
