@@ -172,7 +172,9 @@ nb::object describe(const odbc::Statement& stmt) {
 nb::object execute(PyCursor& self, nb::handle sql, nb::handle args) {
     std::u16string text;
     if (PyBytes_Check(sql.ptr())) {
-        text = values::utf16_from_str(nb::steal(PyUnicode_FromEncodedObject(sql.ptr(), "utf-8", "strict")), "sql");
+        nb::object decoded = nb::steal(PyUnicode_FromEncodedObject(sql.ptr(), "utf-8", "strict"));
+        if (!decoded.is_valid()) throw nb::python_error();
+        text = values::utf16_from_str(decoded, "sql");
     } else {
         text = values::utf16_from_str(sql, "sql");
     }

@@ -15,6 +15,7 @@
 #include "w32/odbc/connection_string.h"
 #include "w32/odbc/environment.h"
 #include "w32/odbc/odbc_error.h"
+#include "w32/odbc/param_arrays.h"
 #include "w32/odbc/sql_markers.h"
 #include "w32/odbc/statement.h"
 #include "w32/odbc/wide_text.h"
@@ -72,6 +73,35 @@ TEST(OdbcWideText, RoundTripsAstralCharacters) {
     EXPECT_EQ(wide, u"caf\u00e9 \U0001F600");
     EXPECT_EQ(odbc::utf8_from_utf16(wide), utf8);
     EXPECT_EQ(odbc::utf8_from_utf16(u"\xD800x"), "\xEF\xBF\xBDx");  // lone surrogate
+}
+
+TEST(OdbcParamArrays, ColumnsShareOneTypeOrGoRowByRow) {
+    std::vector<odbc::ParamRow> rows{
+        {int64_t{1}, std::u16string(u"ab"), std::monostate{}},
+        {std::monostate{}, std::u16string(u"cdef"), std::monostate{}},
+        {int64_t{1} << 40, std::u16string(u""), std::monostate{}},
+    };
+    auto arrays = odbc::build_param_arrays(rows, 3);
+    ASSERT_TRUE(arrays);
+    const auto& ints = (*arrays)[0];
+    EXPECT_EQ(ints.c_type, SQL_C_SBIGINT);
+    EXPECT_EQ(ints.sql_type, SQL_BIGINT);  // one value past 32 bits
+    EXPECT_EQ(ints.indicator[1], SQL_NULL_DATA);
+    int64_t third;
+    std::memcpy(&third, ints.data.data() + 2 * ints.width, sizeof third);
+    EXPECT_EQ(third, int64_t{1} << 40);
+    const auto& text = (*arrays)[1];
+    EXPECT_EQ(text.c_type, SQL_C_WCHAR);
+    EXPECT_EQ(text.width, 5u * 2);  // the longest value and its terminator
+    EXPECT_EQ(text.indicator[1], 8);
+    EXPECT_EQ(text.indicator[2], 0);
+    EXPECT_EQ((*arrays)[2].sql_type, 0);  // all NULL: the statement describes it
+
+    rows[1][0] = std::u16string(u"not an int");
+    EXPECT_FALSE(odbc::build_param_arrays(rows, 3));
+    rows[1][0] = std::monostate{};
+    rows[0][1] = std::u16string(5000, u'x');  // too long for arrays
+    EXPECT_FALSE(odbc::build_param_arrays(rows, 3));
 }
 
 class SqliteDriver : public ::testing::Test {

@@ -61,7 +61,9 @@ class Backend:
 
 def sqlite_backend(session_root):
     path = os.path.join(session_root, f"odbc-{uuid.uuid4().hex[:8]}.db")
-    return Backend("sqlite", f"Driver={{SQLite3}};Database={path}")
+    # No fsync and the journal in memory: every autocommitted row is a
+    # transaction, and the data is thrown away (keeps the tests quick).
+    return Backend("sqlite", f"Driver={{SQLite3}};Database={path};SyncPragma=OFF;JournalMode=MEMORY")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

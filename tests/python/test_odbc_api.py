@@ -332,3 +332,51 @@ def test_sqlite_driver_found_without_odbcinst(tmp_path, run_py, session_root):
                                                  "HOME": tmp_path})
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "42"
+
+
+def test_bulk_rows_of_every_type(db, conn):
+    # Many rows go as parameter arrays where the driver batches them
+    # (psqlODBC), in chunks; mixed types in a column go row by row.
+    t = db.table()
+    cur = conn.cursor()
+    cur.execute(f"create table {t}(i bigint, f {db.double}, s text, b {db.blob}, ts timestamp, d date, "
+                f"tm time, n numeric(12,3), z integer)")
+    base = datetime.datetime(2020, 5, 17, 8, 30, 0, 250000)
+    rows = [
+        (k if k % 7 else None, k / 8, f"text {k} \u00e9", bytes([k % 256]) * (k % 5), base + datetime.timedelta(minutes=k),
+         datetime.date(2000, 1, 1) + datetime.timedelta(days=k), datetime.time(k % 24, k % 60, 1),
+         decimal.Decimal(k) / 8, None)
+        for k in range(2500)
+    ]
+    assert cur.execute(f"insert into {t} values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows) == 2500
+    cur.execute(f"select i, f, s, b, ts, d, tm, n, z from {t} order by f")
+    got = cur.fetchall()
+    assert len(got) == 2500
+    for k, row in enumerate(got):
+        i, f, s, b, ts, d, tm, n, z = row
+        assert i == (k if k % 7 else None)
+        assert f == k / 8 and s == f"text {k} \u00e9" and bytes(b) == bytes([k % 256]) * (k % 5)
+        assert ts == base + datetime.timedelta(minutes=k)
+        assert d == datetime.datetime(2000, 1, 1) + datetime.timedelta(days=k)
+        assert tm.startswith(f"{k % 24:02d}:{k % 60:02d}:01")
+        assert n == pytest.approx(k / 8) and z is None
+
+
+def test_bulk_rows_with_mixed_types_in_a_column(db, conn):
+    t = db.table()
+    cur = conn.cursor()
+    cur.execute(f"create table {t}(v text)")
+    assert cur.execute(f"insert into {t} values (?)", [("a",), (None,), ("b" * 5000,), ("c",)]) == 4
+    cur.execute(f"select v from {t} where v is not null order by v")
+    assert [r[0] for r in cur.fetchall()] == ["a", "b" * 5000, "c"]
+
+
+def test_bulk_rows_stop_at_a_failing_row(db, conn):
+    t = db.table()
+    cur = conn.cursor()
+    cur.execute(f"create table {t}(a integer primary key)")
+    rows = [(k,) for k in range(300)] + [(5,)] + [(k,) for k in range(300, 400)]
+    with pytest.raises((odbc.integrityError, odbc.opError)):
+        cur.execute(f"insert into {t} values (?)", rows)
+    cur.execute(f"select count(*) from {t} where a = 5")
+    assert cur.fetchone() == (1,)

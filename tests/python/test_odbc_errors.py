@@ -105,6 +105,11 @@ def test_sql_must_be_text(conn, sql):
         conn.cursor().execute(sql)
 
 
+def test_sql_bytes_must_be_utf8(conn):
+    with pytest.raises(UnicodeDecodeError):
+        conn.cursor().execute(b"select '\xff'")
+
+
 def test_connection_string_must_be_text():
     with pytest.raises(TypeError):
         odbc.odbc(b"Driver={SQLite3};Database=x")
@@ -278,3 +283,43 @@ def test_pg_server_stopped_mid_fetch_then_restarted():
         c.close()
     finally:
         server.cleanup()
+
+
+def test_pg_driver_calls_let_other_threads_run():
+    # A statement blocks in the driver on a lock this thread holds; this
+    # thread can only see it waiting, and let it go, if the GIL was released.
+    import threading
+
+    server = pg_server()
+    holder = odbc.odbc(server.connect_string())
+    hc = holder.cursor()
+    hc.execute("select pg_advisory_lock(4242)")
+    hc.fetchall()
+    waiter = odbc.odbc(server.connect_string())
+    done, failed = [], []
+
+    def blocked():
+        try:
+            wc = waiter.cursor()
+            # Bounded: were the GIL held, the wait ends and the test fails instead of hanging.
+            wc.execute("set statement_timeout = 20000")
+            wc.execute("select pg_advisory_lock(4242), 'got it'")
+            done.append(wc.fetchall())
+        except Exception as e:  # reported below
+            failed.append(e)
+
+    th = threading.Thread(target=blocked, daemon=True)
+    th.start()
+    for _ in range(600):
+        hc.execute("select count(*) from pg_locks where locktype = 'advisory' and not granted")
+        if hc.fetchone()[0] == 1:
+            break
+        th.join(0.05)
+    else:
+        pytest.fail("the other thread never reached the server")
+    hc.execute("select pg_advisory_unlock(4242)")
+    hc.fetchall()
+    th.join(60)
+    assert not failed and done and done[0][0][1] == "got it"
+    holder.close()
+    waiter.close()

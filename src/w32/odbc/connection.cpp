@@ -52,6 +52,9 @@ void Connection::connect(const char* action) {
     ++generation_;
     SQLUINTEGER ext = 0;
     getdata_extensions_ = succeeded(SQLGetInfoW(dbc_, SQL_GETDATA_EXTENSIONS, &ext, sizeof(ext), nullptr)) ? ext : 0;
+    SQLUINTEGER counts = 0;
+    bool known = succeeded(SQLGetInfoW(dbc_, SQL_PARAM_ARRAY_ROW_COUNTS, &counts, sizeof(counts), nullptr));
+    param_array_row_counts_ = known && (counts == SQL_PARC_BATCH || counts == SQL_PARC_NO_BATCH) ? counts : 0;
     if (!autocommit_) {
         SQLSetConnectAttrW(dbc_, SQL_ATTR_AUTOCOMMIT, reinterpret_cast<SQLPOINTER>(SQL_AUTOCOMMIT_OFF), 0);
     }

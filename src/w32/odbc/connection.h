@@ -46,6 +46,9 @@ public:
     uint64_t generation() const noexcept { return generation_; }
     // SQL_GETDATA_EXTENSIONS of the driver.
     SQLUINTEGER getdata_extensions() const noexcept { return getdata_extensions_; }
+    // Whether the driver executes arrays of parameters and counts their rows
+    // (SQL_PARAM_ARRAY_ROW_COUNTS).
+    bool executes_parameter_arrays() const noexcept { return param_array_row_counts_ != 0; }
     // Throws the diagnostics of `handle`; drops the connection first when they say it is lost.
     [[noreturn]] void fail(SQLSMALLINT handle_type, SQLHANDLE handle, const char* action);
 
@@ -71,6 +74,7 @@ private:
     bool autocommit_ = true;
     uint64_t generation_ = 0;
     SQLUINTEGER getdata_extensions_ = 0;
+    SQLUINTEGER param_array_row_counts_ = 0;
 
     std::mutex released_mutex_;
     std::vector<std::pair<SQLHSTMT, uint64_t>> released_;

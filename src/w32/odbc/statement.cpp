@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 #include "w32/odbc/odbc_error.h"
+#include "w32/odbc/param_arrays.h"
 #include "w32/odbc/sql_markers.h"
 
 namespace w32::odbc {
@@ -139,96 +141,119 @@ void Statement::reset_result() {
     fetched_ = 0;
 }
 
-void Statement::bind_parameters(const ParamRow& row, std::vector<SQLLEN>& lengths,
-                                std::vector<std::string>& text) {
-    lengths.assign(row.size(), 0);
-    text.assign(row.size(), std::string());
+namespace {
+
+// Declared sizes of text and binary parameters, rounded up so that rows of
+// varying lengths keep one binding.
+SQLULEN stable_size(size_t n) {
+    SQLULEN size = 128;
+    while (size < n) size *= 2;
+    return size;
+}
+
+}  // namespace
+
+void Statement::bind_parameters(const ParamRow& row) {
+    // Each value is copied into its slot's buffer; the parameter is bound
+    // again only when its type or buffer changes, so rows of one statement
+    // cost a copy each, not a driver call.
     for (size_t i = 0; i < row.size(); ++i) {
-        auto number = static_cast<SQLUSMALLINT>(i + 1);
+        ParamSlot& slot = slots_[i];
         SQLSMALLINT c_type = 0, sql_type = 0, digits = 0;
         SQLULEN column_size = 0;
-        SQLPOINTER data = nullptr;
-        SQLLEN buffer_bytes = 0;
-        SQLLEN& length = lengths[i];
+        const void* src = nullptr;
+        size_t bytes = 0;
+        std::string text;
+        bool null = false;
         const ParamValue& v = row[i];
         if (std::holds_alternative<std::monostate>(v)) {
-            // The parameter's own type, so that a typed server (PostgreSQL) takes the NULL.
-            if (param_types_.size() <= i) param_types_.resize(i + 1, 0);
-            if (param_types_[i] == 0) {
-                SQLSMALLINT type = 0, dd = 0, nullable = 0;
-                SQLULEN size = 0;
-                param_types_[i] =
-                    succeeded(SQLDescribeParam(stmt_, number, &type, &size, &dd, &nullable)) && type != 0
-                        ? type
-                        : SQL_VARCHAR;
-            }
             c_type = SQL_C_CHAR;
-            sql_type = param_types_[i];
+            sql_type = described_type(i);
             column_size = 1;
-            length = SQL_NULL_DATA;
+            null = true;
         } else if (auto* b = std::get_if<bool>(&v)) {
             c_type = SQL_C_BIT;
             sql_type = SQL_BIT;
             column_size = 1;
-            data = const_cast<bool*>(b);
-            length = buffer_bytes = 1;
+            static const unsigned char bits[2] = {0, 1};
+            src = &bits[*b ? 1 : 0];
+            bytes = 1;
         } else if (auto* n = std::get_if<int64_t>(&v)) {
             c_type = SQL_C_SBIGINT;
             bool narrow = *n >= std::numeric_limits<int32_t>::min() && *n <= std::numeric_limits<int32_t>::max();
             sql_type = narrow ? SQL_INTEGER : SQL_BIGINT;
             column_size = narrow ? 10 : 19;
-            data = const_cast<int64_t*>(n);
-            length = buffer_bytes = sizeof(int64_t);
+            src = n;
+            bytes = sizeof(int64_t);
         } else if (auto* d = std::get_if<double>(&v)) {
             c_type = SQL_C_DOUBLE;
             sql_type = SQL_DOUBLE;
             column_size = 15;
-            data = const_cast<double*>(d);
-            length = buffer_bytes = sizeof(double);
-        } else if (auto* s = std::get_if<std::u16string>(&v)) {
+            src = d;
+            bytes = sizeof(double);
+        } else if (auto* str = std::get_if<std::u16string>(&v)) {
             c_type = SQL_C_WCHAR;
-            sql_type = s->size() <= 4000 ? SQL_WVARCHAR : SQL_WLONGVARCHAR;
-            column_size = std::max<size_t>(s->size(), 1);
-            data = const_cast<char16_t*>(s->data());
-            length = buffer_bytes = static_cast<SQLLEN>(s->size() * sizeof(char16_t));
+            bool is_long = str->size() > 4000;
+            sql_type = is_long ? SQL_WLONGVARCHAR : SQL_WVARCHAR;
+            column_size = is_long ? str->size() : std::min<SQLULEN>(stable_size(str->size()), 4000);
+            src = str->data();
+            bytes = str->size() * sizeof(char16_t);
         } else if (auto* raw = std::get_if<Bytes>(&v)) {
             c_type = SQL_C_BINARY;
-            sql_type = raw->data.size() <= 8000 ? SQL_VARBINARY : SQL_LONGVARBINARY;
-            column_size = std::max<size_t>(raw->data.size(), 1);
-            data = const_cast<char*>(raw->data.data());
-            length = buffer_bytes = static_cast<SQLLEN>(raw->data.size());
+            bool is_long = raw->data.size() > 8000;
+            sql_type = is_long ? SQL_LONGVARBINARY : SQL_VARBINARY;
+            column_size = is_long ? raw->data.size() : std::min<SQLULEN>(stable_size(raw->data.size()), 8000);
+            src = raw->data.data();
+            bytes = raw->data.size();
         } else if (auto* ts = std::get_if<TimestampValue>(&v)) {
             c_type = SQL_C_TYPE_TIMESTAMP;
             sql_type = SQL_TYPE_TIMESTAMP;
             column_size = 26;
             digits = 6;
-            data = const_cast<TimestampValue*>(ts);
-            length = buffer_bytes = sizeof(SQL_TIMESTAMP_STRUCT);
+            src = ts;
+            bytes = sizeof(SQL_TIMESTAMP_STRUCT);
         } else if (auto* date = std::get_if<DateValue>(&v)) {
             c_type = SQL_C_TYPE_DATE;
             sql_type = SQL_TYPE_DATE;
             column_size = 10;
-            data = const_cast<DateValue*>(date);
-            length = buffer_bytes = sizeof(SQL_DATE_STRUCT);
+            src = date;
+            bytes = sizeof(SQL_DATE_STRUCT);
         } else if (auto* t = std::get_if<TimeValue>(&v)) {
-            text[i] = time_text(*t);
+            text = time_text(*t);
             c_type = SQL_C_CHAR;
             sql_type = SQL_TYPE_TIME;
-            column_size = text[i].size();
-            digits = t->microsecond ? 6 : 0;
-            data = text[i].data();
-            length = buffer_bytes = static_cast<SQLLEN>(text[i].size());
+            column_size = 15;
+            digits = 6;
+            src = text.data();
+            bytes = text.size();
         } else if (auto* dec = std::get_if<DecimalText>(&v)) {
             c_type = SQL_C_CHAR;
             sql_type = SQL_NUMERIC;
             column_size = static_cast<SQLULEN>(std::max(dec->precision, 1));
             digits = static_cast<SQLSMALLINT>(std::max(dec->scale, 0));
-            data = const_cast<char*>(dec->text.data());
-            length = buffer_bytes = static_cast<SQLLEN>(dec->text.size());
+            src = dec->text.data();
+            bytes = dec->text.size();
         }
-        SQLRETURN rc = SQLBindParameter(stmt_, number, SQL_PARAM_INPUT, c_type, sql_type, column_size, digits, data,
-                                        buffer_bytes, &length);
-        if (!succeeded(rc)) fail("input-binding");
+        const char* before = slot.buffer.data();
+        if (slot.buffer.size() < std::max<size_t>(bytes, 1)) slot.buffer.resize(std::max<size_t>(bytes, 16));
+        if (bytes) std::memcpy(slot.buffer.data(), src, bytes);
+        slot.length = null ? SQL_NULL_DATA : static_cast<SQLLEN>(bytes);
+        // (The SQLite driver takes a binary value's length when it is bound: binary is bound each time.)
+        bool same = slot.bound && c_type != SQL_C_BINARY && slot.c_type == c_type && slot.sql_type == sql_type &&
+                    slot.column_size == column_size && slot.digits == digits && before == slot.buffer.data();
+        if (same) continue;
+        SQLRETURN rc = SQLBindParameter(stmt_, static_cast<SQLUSMALLINT>(i + 1), SQL_PARAM_INPUT, c_type, sql_type,
+                                        column_size, digits, slot.buffer.data(),
+                                        static_cast<SQLLEN>(slot.buffer.size()), &slot.length);
+        if (!succeeded(rc)) {
+            slot.bound = false;
+            fail("input-binding");
+        }
+        slot.bound = true;
+        slot.c_type = c_type;
+        slot.sql_type = sql_type;
+        slot.column_size = column_size;
+        slot.digits = digits;
     }
 }
 
@@ -254,33 +279,18 @@ int64_t Statement::execute(std::u16string sql, std::span<const ParamRow> rows, b
         SQLSMALLINT described = 0;
         size_t expected = succeeded(SQLNumParams(h, &described)) ? static_cast<size_t>(described) : markers;
         param_types_.assign(expected, 0);
-        std::vector<SQLLEN> lengths;
-        std::vector<std::string> converted;
-        for (const ParamRow& row : rows) {
-            if (row.size() != expected) {
-                SQLFreeStmt(h, SQL_RESET_PARAMS);
-                throw OdbcError(ErrorClass::Programming, "07002",
-                                "[07002] The statement has " + std::to_string(expected) + " parameter(s), " +
-                                    std::to_string(row.size()) + " value(s) were given in EXEC");
-            }
-            bind_parameters(row, lengths, converted);
-            SQLRETURN rc = SQLExecute(h);
-            if (!succeeded(rc) && rc != SQL_NO_DATA) {
-                try {
-                    fail("EXEC");
-                } catch (...) {
-                    if (generation_ == connection_->generation() && !connection_->closed()) {
-                        SQLFreeStmt(h, SQL_RESET_PARAMS);
-                    }
-                    throw;
+        if (bulk && rows.size() > 1 && expected > 0 && connection_->executes_parameter_arrays()) {
+            size_t done = 0;
+            while (done < rows.size()) {
+                std::span<const ParamRow> rest = rows.subspan(done);
+                std::span<const ParamRow> part = rest.first(std::min(param_array_chunk(rest), rest.size()));
+                if (!execute_array(part, expected, affected, any_count)) {
+                    execute_rows(part, expected, bulk, affected, any_count);
                 }
+                done += part.size();
             }
-            SQLLEN n = -1;
-            if (succeeded(SQLRowCount(h, &n)) && n >= 0) {
-                affected += n;
-                any_count = true;
-            }
-            if (bulk) SQLFreeStmt(h, SQL_CLOSE);
+        } else {
+            execute_rows(rows, expected, bulk, affected, any_count);
         }
         // The values bound were the caller's: let go of them.
         SQLFreeStmt(h, SQL_RESET_PARAMS);
@@ -297,6 +307,116 @@ int64_t Statement::execute(std::u16string sql, std::span<const ParamRow> rows, b
     }
     // As pywin32: the rows affected, 1 when the driver cannot say.
     return any_count ? affected : 1;
+}
+
+SQLSMALLINT Statement::described_type(size_t i) {
+    // The parameter's own type, so that a typed server (PostgreSQL) takes a NULL.
+    if (param_types_.size() <= i) param_types_.resize(i + 1, 0);
+    if (param_types_[i] == 0) {
+        SQLSMALLINT type = 0, digits = 0, nullable = 0;
+        SQLULEN size = 0;
+        bool ok = succeeded(SQLDescribeParam(stmt_, static_cast<SQLUSMALLINT>(i + 1), &type, &size, &digits, &nullable));
+        param_types_[i] = ok && type != 0 ? type : SQL_VARCHAR;
+    }
+    return param_types_[i];
+}
+
+namespace {
+
+[[noreturn]] void wrong_count(size_t expected, size_t given) {
+    throw OdbcError(ErrorClass::Programming, "07002",
+                    "[07002] The statement has " + std::to_string(expected) + " parameter(s), " +
+                        std::to_string(given) + " value(s) were given in EXEC");
+}
+
+}  // namespace
+
+void Statement::execute_rows(std::span<const ParamRow> rows, size_t expected, bool bulk, int64_t& affected,
+                             bool& any_count) {
+    SQLHSTMT h = stmt_;
+    // Bindings left from an array execution are gone (SQL_RESET_PARAMS).
+    slots_.assign(expected, ParamSlot{});
+    // Closing after each row matters only for statements with a result set.
+    SQLSMALLINT result_columns = 0;
+    bool has_results = !succeeded(SQLNumResultCols(h, &result_columns)) || result_columns > 0;
+    for (const ParamRow& row : rows) {
+        if (row.size() != expected) {
+            SQLFreeStmt(h, SQL_RESET_PARAMS);
+            wrong_count(expected, row.size());
+        }
+        bind_parameters(row);
+        SQLRETURN rc = SQLExecute(h);
+        if (!succeeded(rc) && rc != SQL_NO_DATA) {
+            try {
+                fail("EXEC");
+            } catch (...) {
+                if (generation_ == connection_->generation() && !connection_->closed()) {
+                    SQLFreeStmt(h, SQL_RESET_PARAMS);
+                }
+                throw;
+            }
+        }
+        SQLLEN n = -1;
+        if (succeeded(SQLRowCount(h, &n)) && n >= 0) {
+            affected += n;
+            any_count = true;
+        }
+        if (bulk && has_results) SQLFreeStmt(h, SQL_CLOSE);
+    }
+}
+
+bool Statement::execute_array(std::span<const ParamRow> rows, size_t expected, int64_t& affected, bool& any_count) {
+    for (const ParamRow& row : rows) {
+        if (row.size() != expected) wrong_count(expected, row.size());
+    }
+    auto columns = build_param_arrays(rows, expected);
+    if (!columns) return false;
+    SQLHSTMT h = stmt_;
+    std::vector<SQLUSMALLINT> status(rows.size(), SQL_PARAM_UNUSED);
+    SQLULEN processed = 0;
+    auto unbind = [&] {
+        if (generation_ != connection_->generation() || connection_->closed()) return;
+        SQLFreeStmt(h, SQL_RESET_PARAMS);
+        SQLSetStmtAttr(h, SQL_ATTR_PARAMSET_SIZE, reinterpret_cast<SQLPOINTER>(1), 0);
+        SQLSetStmtAttr(h, SQL_ATTR_PARAM_STATUS_PTR, nullptr, 0);
+        SQLSetStmtAttr(h, SQL_ATTR_PARAMS_PROCESSED_PTR, nullptr, 0);
+    };
+    SQLSetStmtAttr(h, SQL_ATTR_PARAM_BIND_TYPE, reinterpret_cast<SQLPOINTER>(SQL_PARAM_BIND_BY_COLUMN), 0);
+    if (!succeeded(SQLSetStmtAttr(h, SQL_ATTR_PARAMSET_SIZE, reinterpret_cast<SQLPOINTER>(rows.size()), 0))) {
+        unbind();
+        return false;
+    }
+    SQLSetStmtAttr(h, SQL_ATTR_PARAM_STATUS_PTR, status.data(), 0);
+    SQLSetStmtAttr(h, SQL_ATTR_PARAMS_PROCESSED_PTR, &processed, 0);
+    try {
+        for (size_t i = 0; i < columns->size(); ++i) {
+            ParamArrayColumn& c = (*columns)[i];
+            SQLSMALLINT sql_type = c.sql_type != 0 ? c.sql_type : described_type(i);
+            SQLRETURN rc = SQLBindParameter(h, static_cast<SQLUSMALLINT>(i + 1), SQL_PARAM_INPUT, c.c_type, sql_type,
+                                            c.column_size, c.digits, c.data.data(), static_cast<SQLLEN>(c.width),
+                                            c.indicator.data());
+            if (!succeeded(rc)) fail("input-binding");
+        }
+        SQLRETURN rc = SQLExecute(h);
+        bool row_failed = std::any_of(status.begin(), status.end(), [](SQLUSMALLINT s) { return s == SQL_PARAM_ERROR; });
+        if ((!succeeded(rc) && rc != SQL_NO_DATA) || row_failed) fail("EXEC");
+        // One count for the whole array, or one per row (SQL_PARC_BATCH: the next ones through SQLMoreResults).
+        for (;;) {
+            SQLLEN n = -1;
+            if (succeeded(SQLRowCount(h, &n)) && n >= 0) {
+                affected += n;
+                any_count = true;
+            }
+            SQLRETURN more = SQLMoreResults(h);
+            if (!succeeded(more)) break;
+        }
+    } catch (...) {
+        unbind();
+        throw;
+    }
+    SQLFreeStmt(h, SQL_CLOSE);
+    unbind();
+    return true;
 }
 
 void Statement::describe_result() {

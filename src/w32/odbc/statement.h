@@ -95,7 +95,13 @@ private:
     SQLHSTMT handle(const char* action);
     SQLHSTMT usable_handle(const char* action);
     void reset_result();
-    void bind_parameters(const ParamRow& row, std::vector<SQLLEN>& lengths, std::vector<std::string>& text);
+    void bind_parameters(const ParamRow& row);
+    SQLSMALLINT described_type(size_t index);
+    // Row by row; adds the rows affected to `affected` (and sets any_count).
+    void execute_rows(std::span<const ParamRow> rows, size_t expected, bool bulk, int64_t& affected, bool& any_count);
+    // A chunk of rows in one SQLExecute, as parameter arrays; false when
+    // its values do not fit in arrays (the caller goes row by row).
+    bool execute_array(std::span<const ParamRow> rows, size_t expected, int64_t& affected, bool& any_count);
     void describe_result();
     void plan_fetch();
     void read_long(size_t row, size_t column);
@@ -124,6 +130,15 @@ private:
     bool long_values_used_ = false;
     std::vector<char> chunk_;  // SQLGetData's buffer, kept between calls
     std::vector<SQLSMALLINT> param_types_;  // SQLDescribeParam's, for NULLs
+    // A parameter's buffer and binding, kept from row to row.
+    struct ParamSlot {
+        SQLSMALLINT c_type = 0, sql_type = 0, digits = 0;
+        SQLULEN column_size = 0;
+        std::vector<char> buffer;
+        SQLLEN length = 0;
+        bool bound = false;
+    };
+    std::vector<ParamSlot> slots_;
 };
 
 }  // namespace w32::odbc
