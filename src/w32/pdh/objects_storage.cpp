@@ -232,12 +232,18 @@ public:
             bool have_vfs = ::statvfs(m.path.c_str(), &vfs) == 0;
             int64_t free_bytes = have_vfs ? static_cast<int64_t>(vfs.f_bavail) * static_cast<int64_t>(vfs.f_frsize) : 0;
             int64_t size_bytes = have_vfs ? static_cast<int64_t>(vfs.f_blocks) * static_cast<int64_t>(vfs.f_frsize) : 0;
-            free_total += free_bytes;
-            size_total += size_bytes;
             const DiskStats* io = nullptr;
             for (const DiskStats& d : stats)
                 if (d.major == m.major && d.minor == m.minor) io = &d;
-            if (io) add_disk(io_total, *io);
+            // A file system mounted twice counts once in _Total.
+            bool first_of_device = true;
+            for (size_t k = 0; &mounts[k] != &m; ++k)
+                first_of_device = first_of_device && !(mounts[k].major == m.major && mounts[k].minor == m.minor);
+            if (first_of_device) {
+                free_total += free_bytes;
+                size_total += size_bytes;
+                if (io) add_disk(io_total, *io);
+            }
             if (!filter || filter(inst)) {
                 inst.values.resize(ncounters);
                 if (io) fill_disk_io(*io, inst.values);
