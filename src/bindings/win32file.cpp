@@ -79,11 +79,22 @@ nb::tuple read_file(HandleArg h, nb::handle size_or_buffer, nb::handle ov_obj) {
     bool is_size = PyLong_Check(size_or_buffer.ptr());
     if (!ov) {
         if (is_size) {
-            std::string buf(size_arg(nb::cast<long long>(size_or_buffer), "ReadFile's bufSize"), '\0');
+            // Read straight into a new bytes object (as os.read does): no
+            // zero-fill, no copy. Nobody else sees it until it is returned.
+            size_t n = size_arg(nb::cast<long long>(size_or_buffer), "ReadFile's bufSize");
+            PyObject* raw = PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(n));
+            if (!raw) throw nb::python_error();
+            nb::object keep = nb::steal(raw);
+            auto dest = std::as_writable_bytes(std::span(PyBytes_AS_STRING(raw), n));
             auto r = blocking_wait(kInfinite, [&](const InterruptCheck& check) {
-                return wio::read_file(h.value, std::as_writable_bytes(std::span(buf.data(), buf.size())), check);
+                return wio::read_file(h.value, dest, check);
             });
-            return nb::make_tuple(r.status, nb::bytes(buf.data(), r.bytes));
+            if (r.bytes != n) {
+                raw = keep.release().ptr();
+                if (_PyBytes_Resize(&raw, static_cast<Py_ssize_t>(r.bytes)) != 0) throw nb::python_error();
+                keep = nb::steal(raw);
+            }
+            return nb::make_tuple(r.status, keep);
         }
         BufferArg buffer(size_or_buffer, true, "ReadFile's buffer");
         auto r = blocking_wait(kInfinite, [&](const InterruptCheck& check) {
@@ -201,6 +212,13 @@ void lock_file_ex(HandleArg h, long long flags, long long low, long long high, n
                              return wio::IoOutcome{0, 0};
                          });
         w32::throw_win32(w32::err::kIoPending, "LockFileEx");
+    }
+    // Uncontended, the lock is one system call: take it without giving up the GIL.
+    try {
+        wio::lock_range(*file, offset, length, exclusive, false, {}, "LockFileEx");
+        return;
+    } catch (const w32::Win32Error& e) {
+        if (e.code() != w32::err::kLockViolation) throw;
     }
     blocking_wait(kInfinite, [&](const InterruptCheck& check) {
         wio::lock_range(*file, offset, length, exclusive, true, check, "LockFileEx");

@@ -47,6 +47,20 @@ bool overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1) { return a0 < 
 }  // namespace
 
 bool ByteRangeLocks::apply(int fd, uint64_t lo, uint64_t hi) const {
+    // The common case: one lock of this handle covers [lo, hi) alone, or none does.
+    const Range* only = nullptr;
+    size_t overlapping = 0;
+    for (const Range& r : held_) {
+        if (r.length && overlaps(lo, hi, r.offset, range_end(r.offset, r.length))) {
+            only = &r;
+            ++overlapping;
+        }
+    }
+    if (overlapping == 0 || (overlapping == 1 && only->offset == lo && range_end(only->offset, only->length) == hi)) {
+        struct flock fl;
+        short want = overlapping == 0 ? F_UNLCK : only->exclusive ? F_WRLCK : F_RDLCK;
+        return fcntl_range(fd, F_OFD_SETLK, fl, want, lo, hi);
+    }
     std::vector<uint64_t> cuts{lo, hi};
     for (const Range& r : held_) {
         uint64_t e = range_end(r.offset, r.length);

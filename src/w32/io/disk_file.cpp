@@ -115,8 +115,10 @@ bool DiskFile::overlapped() const noexcept { return flags_ & kFileFlagOverlapped
 ReadResult DiskFile::read(std::span<std::byte> buffer, const sync::InterruptCheck&) {
     FdRef f = fd();
     if (directory_) throw_win32(err::kInvalidFunction, "ReadFile");
-    off_t pos = ::lseek(f->get(), 0, SEEK_CUR);
-    if (pos >= 0) locks_.check_access(share_.lock_fd(), static_cast<uint64_t>(pos), buffer.size(), false, "ReadFile");
+    if (share_.ranges_ever_locked()) {
+        off_t pos = ::lseek(f->get(), 0, SEEK_CUR);
+        if (pos >= 0) locks_.check_access(share_.lock_fd(), static_cast<uint64_t>(pos), buffer.size(), false, "ReadFile");
+    }
     for (;;) {
         ssize_t n = ::read(f->get(), buffer.data(), buffer.size());
         if (n >= 0) return {static_cast<size_t>(n), 0};
@@ -127,8 +129,10 @@ ReadResult DiskFile::read(std::span<std::byte> buffer, const sync::InterruptChec
 size_t DiskFile::write(std::span<const std::byte> data, const sync::InterruptCheck&) {
     FdRef f = fd();
     if (directory_) throw_win32(err::kInvalidFunction, "WriteFile");
-    off_t pos = ::lseek(f->get(), 0, SEEK_CUR);
-    if (pos >= 0) locks_.check_access(share_.lock_fd(), static_cast<uint64_t>(pos), data.size(), true, "WriteFile");
+    if (share_.ranges_ever_locked()) {
+        off_t pos = ::lseek(f->get(), 0, SEEK_CUR);
+        if (pos >= 0) locks_.check_access(share_.lock_fd(), static_cast<uint64_t>(pos), data.size(), true, "WriteFile");
+    }
     size_t done = 0;
     while (done < data.size()) {
         ssize_t n = ::write(f->get(), data.data() + done, data.size() - done);
@@ -141,7 +145,7 @@ size_t DiskFile::write(std::span<const std::byte> data, const sync::InterruptChe
 size_t DiskFile::read_at(std::span<std::byte> buffer, uint64_t offset) {
     FdRef f = fd();
     if (!f) throw_win32(err::kInvalidHandle, "ReadFile");
-    locks_.check_access(share_.lock_fd(), offset, buffer.size(), false, "ReadFile");
+    if (share_.ranges_ever_locked()) locks_.check_access(share_.lock_fd(), offset, buffer.size(), false, "ReadFile");
     size_t done = 0;
     while (done < buffer.size()) {
         ssize_t n = ::pread(f->get(), buffer.data() + done, buffer.size() - done, static_cast<off_t>(offset + done));
@@ -155,7 +159,7 @@ size_t DiskFile::read_at(std::span<std::byte> buffer, uint64_t offset) {
 size_t DiskFile::write_at(std::span<const std::byte> data, uint64_t offset) {
     FdRef f = fd();
     if (!f) throw_win32(err::kInvalidHandle, "WriteFile");
-    locks_.check_access(share_.lock_fd(), offset, data.size(), true, "WriteFile");
+    if (share_.ranges_ever_locked()) locks_.check_access(share_.lock_fd(), offset, data.size(), true, "WriteFile");
     size_t done = 0;
     while (done < data.size()) {
         ssize_t n = ::pwrite(f->get(), data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
@@ -251,6 +255,7 @@ IoOutcome overlapped_write(FileObject& file, std::span<const std::byte> data, ui
 void lock_range(DiskFile& file, uint64_t offset, uint64_t length, bool exclusive, bool wait,
                 const sync::InterruptCheck& interrupted, const char* function) {
     if (file.directory()) throw_win32(err::kInvalidFunction, function);
+    file.note_range_lock();
     file.locks().lock(file.lock_fd(), offset, length, exclusive, wait, interrupted, function);
 }
 

@@ -91,6 +91,7 @@ public:
     int raw_fd() const { return fd()->get(); }
     ByteRangeLocks& locks() noexcept { return locks_; }
     int lock_fd() const noexcept { return share_.lock_fd(); }
+    void note_range_lock() noexcept { share_.note_range_lock(); }
     // ReadDirectoryChangesW: the directory's watch, made by the first call
     // (whose subtree flag and filter it keeps, watching between calls as
     // Windows does). ERROR_INVALID_PARAMETER for a file.

@@ -1,6 +1,7 @@
 #include "w32/io/share_modes.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,8 @@ constexpr off_t kGuard = 0;
 constexpr off_t kAccessBase = 1;
 constexpr off_t kDenyBase = 4;
 constexpr int kKinds = 3;  // read, write, delete
+// The shared page sits past the delete-on-close path (kept from offset 0).
+constexpr off_t kSharedPage = 4096;
 
 std::string lock_dir() { return session_paths().runtime_dir + "/files"; }
 
@@ -99,6 +102,7 @@ ShareReservation& ShareReservation::operator=(ShareReservation&& other) noexcept
     if (this != &other) {
         release();
         lock_ = std::move(other.lock_);
+        shared_ = std::exchange(other.shared_, nullptr);
         dev_ = other.dev_;
         ino_ = other.ino_;
     }
@@ -128,7 +132,12 @@ ShareReservation ShareReservation::acquire(dev_t dev, ino_t ino, uint32_t access
         if ((denied >> k) & 1 && lock_range(fd.get(), F_OFD_SETLK, F_RDLCK, kDenyBase + k, 1) != 0)
             throw_errno(errno, function);
     }
+    struct stat st;
+    if (::fstat(fd.get(), &st) == 0 && st.st_size < kSharedPage + 4096) ::ftruncate(fd.get(), kSharedPage + 4096);
     drop_guard(fd.get());
+    void* page = ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), kSharedPage);
+    // Without the page every read and write checks for locks: slower, still right.
+    if (page != MAP_FAILED) r.shared_ = static_cast<std::atomic<uint32_t>*>(page);
     r.lock_ = std::move(fd);
     r.dev_ = dev;
     r.ino_ = ino;
@@ -144,7 +153,13 @@ void ShareReservation::delete_on_last_close(const char* path) {
         throw_errno(errno, "CreateFile");
 }
 
+void ShareReservation::unmap() noexcept {
+    if (shared_) ::munmap(static_cast<void*>(shared_), 4096);
+    shared_ = nullptr;
+}
+
 bool ShareReservation::release() {
+    unmap();
     if (!lock_) return false;
     int fd = lock_.get();
     if (lock_range(fd, F_OFD_SETLKW, F_WRLCK, kGuard, 1) != 0) {

@@ -11,6 +11,9 @@
 
 #include <sys/types.h>
 
+#include <utility>
+
+#include <atomic>
 #include <cstdint>
 
 #include "w32/io/unique_fd.h"
@@ -27,7 +30,9 @@ inline constexpr uint32_t kFileExecute = 0x0020;
 class ShareReservation {
 public:
     ShareReservation() = default;
-    ShareReservation(ShareReservation&&) noexcept = default;
+    ShareReservation(ShareReservation&& other) noexcept
+        : lock_(std::move(other.lock_)), shared_(std::exchange(other.shared_, nullptr)), dev_(other.dev_),
+          ino_(other.ino_) {}
     ShareReservation& operator=(ShareReservation&&) noexcept;
     ~ShareReservation();
 
@@ -48,8 +53,21 @@ public:
     // open without read, write or delete access.
     int lock_fd() const noexcept { return lock_.get(); }
 
+    // A word every open of the file sees (a shared page of the lock file):
+    // set once any handle has locked a byte range, so that reads and writes
+    // of files nobody locks skip the lock check's system calls.
+    bool ranges_ever_locked() const noexcept {
+        return shared_ && shared_->load(std::memory_order_acquire) != 0;
+    }
+    void note_range_lock() noexcept {
+        if (shared_) shared_->store(1, std::memory_order_release);
+    }
+
 private:
+    void unmap() noexcept;
+
     UniqueFd lock_;
+    std::atomic<uint32_t>* shared_ = nullptr;
     dev_t dev_ = 0;
     ino_t ino_ = 0;
 };
