@@ -230,7 +230,7 @@ TEST(MappingFiles, NamedFileSectionOpensTheFileInAnotherProcess) {
 
 TEST(MappingFiles, BadPaths) {
     EXPECT_EQ(error_of([] { map::open_backing_file(""); }), w32::err::kPathNotFound);
-    EXPECT_EQ(error_of([] { map::open_backing_file("/nonexistent-dir-w32/x"); }), w32::err::kFileNotFound);
+    EXPECT_EQ(error_of([] { map::open_backing_file("/nonexistent-dir-w32/x"); }), w32::err::kPathNotFound);
     EXPECT_EQ(error_of([] { map::open_backing_file("/tmp"); }), w32::err::kAccessDenied);
 }
 

@@ -221,7 +221,7 @@ def test_empty_file_without_a_size_is_a_value_error(tmpfile):
 def test_bad_files(tmp_path):
     with pytest.raises(pywintypes.error) as e:
         mmapfile.mmapfile(str(tmp_path / "missing-dir" / "f"), None, PAGE)
-    assert e.value.funcname == "CreateFile"
+    assert_winerror(e, ERROR_PATH_NOT_FOUND, "CreateFile")
     with pytest.raises(pywintypes.error) as e:
         mmapfile.mmapfile(str(tmp_path), None, PAGE)
     assert_winerror(e, ERROR_ACCESS_DENIED, "CreateFile")

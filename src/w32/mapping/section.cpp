@@ -401,7 +401,13 @@ io::UniqueFd open_backing_file(std::string_view path) {
     if (path.find('\0') != std::string_view::npos) throw_win32(err::kInvalidName, function);
     std::string p(path);
     io::UniqueFd fd(open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666));
-    if (!fd) throw_errno(errno == EISDIR ? EACCES : errno, function);
+    if (!fd) {
+        int e = errno;
+        if (e == EISDIR) throw_win32(err::kAccessDenied, function);
+        // OPEN_ALWAYS creates the file: ENOENT means a missing directory.
+        if (e == ENOENT) throw_win32(err::kPathNotFound, function);
+        throw_errno(e, function);
+    }
     struct stat st;
     if (fstat(fd.get(), &st) != 0) throw_errno(errno, function);
     if (S_ISDIR(st.st_mode)) throw_win32(err::kAccessDenied, function);
