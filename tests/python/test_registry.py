@@ -381,3 +381,27 @@ def test_unsupported_functions_raise_not_supported(key):
         with pytest.raises(pywintypes.error) as e:
             call()
         assert_winerror(e, ERROR_NOT_SUPPORTED)
+
+
+def test_corrupt_user_hive_is_registry_corrupt_not_a_crash(tmp_path):
+    import subprocess
+    import sys
+    root = tmp_path / "root"
+    (root / "state" / "registry").mkdir(parents=True, mode=0o700)
+    os.chmod(root, 0o700)
+    os.chmod(root / "state", 0o700)
+    (root / "state" / "registry" / "user.hive").write_bytes(b"\x00garbage" * 512)
+    code = (
+        "import win32api, win32con\n"
+        "try:\n"
+        "    win32api.RegOpenKey(win32con.HKEY_CURRENT_USER, 'Software')\n"
+        "except win32api.error as e:\n"
+        "    print(e.winerror, e.funcname)\n"
+        "print(win32api.RegEnumKey(win32con.HKEY_LOCAL_MACHINE, 0))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       env=dict(os.environ, PYWIN32_POSIX_ROOT=str(root)), cwd=str(root))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("\n")[:2] == ["%d RegOpenKey" % ERROR_REGISTRY_CORRUPT, "SOFTWARE"]
+    from pywin32_posix._session import remove_private_session
+    remove_private_session(str(root))

@@ -23,6 +23,7 @@ namespace {
 constexpr uint32_t kEventlogFileCorrupt = 1500;  // what the shared SQLite layer reports
 constexpr uint32_t kRegistryCorrupt = 1015;      // ERROR_REGISTRY_CORRUPT
 constexpr uint32_t kChildMustBeVolatile = 1021;  // ERROR_CHILD_MUST_BE_VOLATILE
+constexpr uint32_t kKeyDeleted = 1018;           // ERROR_KEY_DELETED
 constexpr int64_t kApplicationId = 0x57335247;   // "W3RG"
 // Older change records are dropped; a watcher further behind than this sees
 // every registration of the hive signalled (as after an inotify overflow).
@@ -497,7 +498,7 @@ std::pair<int64_t, bool> Hive::create_path(int64_t parent, const std::string& pa
             Statement& b = statement(kKeyBoot);
             InUse use{b};
             b.bind(1, at);
-            if (!b.step()) throw_win32(1018, function);  // ERROR_KEY_DELETED
+            if (!b.step()) throw_win32(kKeyDeleted, function);
             parent_volatile = !b.column_is_null(0);
         }
         for (size_t i = 0; i < parts.size(); ++i) {
@@ -544,20 +545,10 @@ std::pair<int64_t, bool> Hive::create_path(int64_t parent, const std::string& pa
         result = {at, any_new};
     };
     // The change is logged on the parent of the first new key (its subkey list changed).
-    locked(function, [&] {
-        require_writable(function);
-        begin_write(function);
-        try {
-            body();
-            if (any_new) log_change(first_new_parent, kChangeName);
-            commit(function);
-        } catch (...) {
-            rollback();
-            throw;
-        }
-        return 0;
+    write(parent_path, 0, function, [&] {
+        body();
+        if (any_new) log_change(first_new_parent, kChangeName);
     });
-    if (any_new) notify_watchers();
     return result;
 }
 
@@ -572,7 +563,7 @@ void Hive::set_value(int64_t key, const std::string& path, std::string_view name
             t.bind(1, key);
             t.bind(2, now);
             t.step();
-            if (sqlite3_changes(db_->raw()) == 0) throw_win32(1018, function);  // ERROR_KEY_DELETED
+            if (sqlite3_changes(db_->raw()) == 0) throw_win32(kKeyDeleted, function);
         }
         Statement& st = statement(kSetValue);
         InUse use{st};
@@ -589,31 +580,21 @@ bool Hive::delete_value(int64_t key, const std::string& path, std::string_view n
                         const char* function) {
     std::string fold = fold_name(name);
     bool found = false;
-    locked(function, [&] {
-        require_writable(function);
-        begin_write(function);
-        try {
-            if (!key_exists_locked(key)) throw_win32(1018, function);
-            Statement& st = statement(kDeleteValue);
-            {
-                InUse use{st};
-                st.bind(1, key);
-                st.bind(2, std::string_view(fold));
-                st.step();
-            }
-            found = sqlite3_changes(db_->raw()) > 0;
-            if (found) {
-                touch_key(key, filetime_now());
-                log_change(path, kChangeLastSet);
-            }
-            commit(function);
-        } catch (...) {
-            rollback();
-            throw;
+    write(path, 0, function, [&] {
+        if (!key_exists_locked(key)) throw_win32(kKeyDeleted, function);
+        Statement& st = statement(kDeleteValue);
+        {
+            InUse use{st};
+            st.bind(1, key);
+            st.bind(2, std::string_view(fold));
+            st.step();
         }
-        return 0;
+        found = sqlite3_changes(db_->raw()) > 0;
+        if (found) {
+            touch_key(key, filetime_now());
+            log_change(path, kChangeLastSet);
+        }
     });
-    if (found) notify_watchers();
     return found;
 }
 
@@ -644,7 +625,7 @@ void Hive::delete_key(int64_t key, const std::string& path, bool subtree, const 
     write(path, kChangeName | kSubtreeDeleted, function, [&] {
         Statement parent(*db_, "SELECT parent FROM keys WHERE id=?1", function);
         parent.bind(1, key);
-        if (!parent.step()) throw_win32(1018, function);
+        if (!parent.step()) throw_win32(kKeyDeleted, function);
         int64_t parent_id = parent.column_int(0);
         parent.reset();
         if (!subtree) {
@@ -661,7 +642,7 @@ void Hive::delete_key(int64_t key, const std::string& path, bool subtree, const 
 
 void Hive::clear_key(int64_t key, const std::string& path, const char* function) {
     write(path, kChangeName | kChangeLastSet, function, [&] {
-        if (!key_exists_locked(key)) throw_win32(1018, function);
+        if (!key_exists_locked(key)) throw_win32(kKeyDeleted, function);
         Statement kids(*db_, "SELECT id FROM keys WHERE parent=?1", function);
         kids.bind(1, key);
         std::vector<int64_t> ids;
@@ -708,7 +689,7 @@ Hive::TreeNode Hive::read_tree_locked(int64_t key) {
     TreeNode node;
     Statement self(*db_, "SELECT name, class, last_write FROM keys WHERE id=?1", "RegSaveKey");
     self.bind(1, key);
-    if (!self.step()) throw_win32(1018, "RegSaveKey");
+    if (!self.step()) throw_win32(kKeyDeleted, "RegSaveKey");
     node.name = self.column_text(0);
     node.class_name = self.column_text(1);
     node.last_write = self.column_int(2);
@@ -783,7 +764,7 @@ void Hive::write_tree_locked(int64_t key, const TreeNode& tree, int64_t now) {
 void Hive::write_tree(int64_t key, const std::string& path, const TreeNode& tree, bool replace,
                       const char* function) {
     write(path, kChangeName | kChangeLastSet, function, [&] {
-        if (!key_exists_locked(key)) throw_win32(1018, function);
+        if (!key_exists_locked(key)) throw_win32(kKeyDeleted, function);
         if (replace) {
             Statement kids(*db_, "SELECT id FROM keys WHERE parent=?1", function);
             kids.bind(1, key);
