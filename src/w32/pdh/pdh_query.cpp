@@ -171,8 +171,11 @@ void check_format(uint32_t format, const char* function) {
     if (!value_kind(format)) throw_win32(status::kInvalidArgument, function);
 }
 
-PerfObject* resolve_object(std::string_view name) {
-    return find_object(name);
+// The object's instances, named and numbered, without values.
+ObjectSample list_instances(PerfObject& o) {
+    ObjectSample s;
+    o.sample(s, std::vector<bool>(o.info().counters.size(), false), [](const Instance&) { return false; });
+    return s;
 }
 
 std::vector<std::string> instance_names_for_enum(const ObjectSample& s) {
@@ -215,7 +218,7 @@ PdhHandle add_counter(PdhHandle query, std::string_view path, uint64_t user_data
     Counter c;
     c.elements = parse_counter_path(path, function);
     check_machine(c.elements.machine, status::kNoMachine, function);
-    c.object = resolve_object(c.elements.object);
+    c.object = find_object(c.elements.object);
     if (!c.object) throw_win32(status::kNoObject, function);
     c.position = c.object->counter_position(c.elements.counter);
     if (c.position < 0) throw_win32(status::kNoCounter, function);
@@ -373,16 +376,14 @@ std::pair<std::vector<std::string>, std::vector<std::string>> enum_object_items(
     const std::optional<std::string>& machine, std::string_view object, uint32_t detail_level) {
     register_pdh_messages();
     check_machine(machine, status::kNoMachine, "EnumObjectItems");
-    PerfObject* o = resolve_object(object);
+    PerfObject* o = find_object(object);
     if (!o) throw_win32(status::kNoObject, "EnumObjectItems");
     std::vector<std::string> counters;
     for (const CounterInfo& c : o->info().counters)
         if (c.detail <= detail_level) counters.push_back(c.name);
     std::vector<std::string> instances;
     if (o->info().has_instances) {
-        ObjectSample s;
-        o->sample(s, std::vector<bool>(o->info().counters.size(), false), [](const Instance&) { return false; });
-        instances = instance_names_for_enum(s);
+        instances = instance_names_for_enum(list_instances(*o));
     }
     return {std::move(counters), std::move(instances)};
 }
@@ -407,9 +408,7 @@ std::vector<std::string> expand_wildcard_path(std::string_view path, const char*
         } else if (!e.instance) {
             continue;
         } else {
-            ObjectSample s;
-            o->sample(s, std::vector<bool>(info.counters.size(), false), [](const Instance&) { return false; });
-            for (const Instance& inst : s.instances) {
+            for (const Instance& inst : list_instances(*o).instances) {
                 if (!matches(e, inst)) continue;
                 CounterPathElements ie;
                 ie.instance = inst.name;
@@ -436,15 +435,13 @@ uint32_t validate_path(std::string_view path) {
     try {
         CounterPathElements e = parse_counter_path(path, "ValidatePath");
         if (e.machine && !is_local_machine(*e.machine)) return status::kNoMachine;
-        PerfObject* o = resolve_object(e.object);
+        PerfObject* o = find_object(e.object);
         if (!o) return status::kNoObject;
         if (o->counter_position(e.counter) < 0) return status::kNoCounter;
         if (!o->info().has_instances) return e.instance ? status::kNoInstance : status::kValidData;
         if (!e.instance) return status::kNoInstance;
         if (has_wildcard(*e.instance)) return status::kValidData;
-        ObjectSample s;
-        o->sample(s, std::vector<bool>(o->info().counters.size(), false), [](const Instance&) { return false; });
-        for (const Instance& inst : s.instances)
+        for (const Instance& inst : list_instances(*o).instances)
             if (matches(e, inst)) return status::kValidData;
         return status::kNoInstance;
     } catch (const Win32Error& err) {
