@@ -294,3 +294,33 @@ def test_resize_keeps_a_mapping_another_process_holds():
     m.seek(0)
     assert m.read(4) == b"kept"
     other.close()
+
+
+def _shm_path_of(name):
+    """Where a session-local mapping name lives (FNV-1a of the name)."""
+    from pywin32_posix._session import shm_prefix
+
+    h = 0xCBF29CE484222325
+    for byte in name.encode():
+        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"/dev/shm/{shm_prefix(os.environ['PYWIN32_POSIX_ROOT'])}.map.{h:016x}"
+
+
+def test_a_mapping_file_open_to_others_is_refused():
+    name = uname("private")
+    m = mmapfile.mmapfile(None, name, PAGE)
+    path = _shm_path_of(name)
+    assert os.path.exists(path)
+    m.close()
+    assert not os.path.exists(path)
+    # Planted under the name, readable by others: never trusted.
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+    os.fchmod(fd, 0o644)
+    os.ftruncate(fd, 2 * PAGE)
+    os.close(fd)
+    try:
+        with pytest.raises(pywintypes.error) as e:
+            mmapfile.mmapfile(None, name, PAGE)
+        assert_winerror(e, ERROR_ACCESS_DENIED, "CreateFileMapping")
+    finally:
+        os.unlink(path)

@@ -327,3 +327,32 @@ def test_several_writers_and_a_draining_collector_get_whole_lines_in_order(reade
         numbers = [int(l[3:9]) for l in mine]
         assert numbers == sorted(set(numbers))
     assert sum(len(l) == 99 for l in lines) == len(lines)
+
+
+def test_blockingread_lets_other_threads_run(reader):
+    # The wait releases the GIL: this thread writes while another waits.
+    from w32util import Worker
+
+    waiting = Worker(win32trace.blockingread, LONG_MS)
+    time.sleep(0.1)
+    win32trace.InitWrite()
+    try:
+        win32trace.write("from the other thread\n")
+        assert waiting.join() == "from the other thread\n"
+    finally:
+        win32trace.TermWrite()
+
+
+def test_write_takes_text_or_bytes_only():
+    out = run_child(
+        """
+        import win32trace
+        win32trace.InitWrite()
+        for bad in (123, None, 4.5):
+            try:
+                win32trace.write(bad)
+            except TypeError:
+                print("TypeError")
+        """
+    )
+    assert out.split() == ["TypeError"] * 3
