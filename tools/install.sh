@@ -15,6 +15,8 @@ set -euo pipefail
 APT_PACKAGES="g++ cmake ninja-build ccache libgtest-dev git libsqlite3-dev"
 # odbc: the driver manager, the SQLite driver (the embedded default), psqlODBC and a PostgreSQL server for its tests.
 APT_PACKAGES="$APT_PACKAGES unixodbc-dev libsqliteodbc odbc-postgresql postgresql"
+# systemd-analyze checks the units of the services' systemd backend.
+APT_PACKAGES="$APT_PACKAGES systemd"
 
 # Python packages the build (no build isolation) and the tests need.
 PIP_PACKAGES="scikit-build-core>=0.10 nanobind>=2.4 pytest>=7"

@@ -6,9 +6,12 @@ of its own; the control handler a service registered is called on the main
 thread. The same happens here, over the channel to the session's service
 manager (pywin32_posix._w32.servicemanager._HostChannel).
 """
+import os
 import sys
 import threading
 import traceback
+
+from pywin32_posix import _systemd_channel
 
 from pywin32_posix._errors import error
 from pywin32_posix._w32 import servicemanager as _raw
@@ -106,9 +109,12 @@ def _class_for(channel):
     klass = _hosted.get(name.lower()) or _single_class
     if klass is not None:
         return klass
+    from pywin32_posix import _python_class
+    # A unit written by pywin32_posix.systemd_units names it.
+    if os.environ.get("PYWIN32_POSIX_PYTHON_CLASS"):
+        return _python_class.load_class(os.environ["PYWIN32_POSIX_PYTHON_CLASS"])
     # Installed by win32serviceutil: the class is named in the service's
     # PythonClass value (as pythonservice.exe reads it from the registry).
-    from pywin32_posix import _python_class
     return _python_class.load_for_service(name)
 
 
@@ -162,7 +168,10 @@ def dispatch():
     with _lock:
         if _channel is not None:
             raise _error(_ERROR_SERVICE_ALREADY_RUNNING, "StartServiceCtrlDispatcher")
-    channel = _raw._HostChannel.connect()
+    if _systemd_channel.under_systemd():
+        channel = _systemd_channel.SystemdChannel()
+    else:
+        channel = _raw._HostChannel.connect()
     with _lock:
         _channel = channel
     try:

@@ -12,7 +12,7 @@ from pywin32_posix._w32 import win32service as _raw
 from pywin32_posix._w32.win32service import *  # noqa: F401,F403
 # For win32serviceutil, servicemanager and the tests (not pywin32 API).
 from pywin32_posix._w32.win32service import (_GetServiceValue, _ManagerPid, _RunningManagerPid,  # noqa: F401
-                                             _SetServiceValue)
+                                             _SetServiceValue, _SystemdUnit, _SystemdUnitName)
 
 from pywin32_posix import _w32 as _extension
 

@@ -15,6 +15,7 @@
 #include "w32/error/win32_error.h"
 #include "w32/svc/manager_client.h"
 #include "w32/svc/service_control.h"
+#include "w32/svc/systemd_unit.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -396,6 +397,20 @@ void bind_win32service(nb::module_ m) {
         nb::gil_scoped_release release;
         return svc::get_service_value(*h, name);
     });
+    // The systemd backend (pywin32_posix.systemd_units): a service as a unit.
+    m.def("_SystemdUnit", [](nb::handle service, bool user_manager, std::vector<std::string> environment) {
+        ScHandlePtr h = sc_handle(service, "QueryServiceConfig");
+        svc::ServiceConfig c;
+        {
+            nb::gil_scoped_release release;
+            c = svc::query_service_config(*h);
+        }
+        svc::UnitOptions options;
+        options.user_manager = user_manager;
+        options.environment = std::move(environment);
+        return svc::systemd_unit(c, options);
+    });
+    m.def("_SystemdUnitName", &svc::unit_name);
     m.def("_SetManagerProgram", &svc::set_manager_program);
     m.def("_ManagerPid", [] {
         nb::gil_scoped_release release;

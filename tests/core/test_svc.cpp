@@ -116,3 +116,37 @@ TEST(ServiceStore, KeepsConfigValuesAndRunningRecords) {
     }
     std::system((std::string("rm -rf ") + dir).c_str());
 }
+
+#include "w32/svc/systemd_unit.h"
+
+TEST(ServiceSystemdUnit, NamesAndQuoting) {
+    EXPECT_EQ(unit_name("MyService"), "pywin32-myservice.service");
+    EXPECT_EQ(unit_name("a b/c"), "pywin32-a\\x20b\\x2fc.service");
+    EXPECT_EQ(systemd_quote("a \"b\" \\ 50% $HOME"), "\"a \\\"b\\\" \\\\ 50%% $$HOME\"");
+    EXPECT_EQ(systemd_quote("X=$y 5%", false), "\"X=$y 5%%\"");
+}
+
+TEST(ServiceSystemdUnit, MapsConfiguration) {
+    ServiceConfig c;
+    c.name = "Web";
+    c.display_name = "Web\nServer";
+    c.binary_path = "\"/opt/my app/run\" --port 80";
+    c.dependencies = {"Db", "+Group"};
+    c.start_type = kAutoStart;
+    c.failure_actions.actions = {{kActionRestart, 2500}};
+    UnitOptions o;
+    o.environment = {"PYWIN32_POSIX_ROOT=/r"};
+    std::string unit = systemd_unit(c, o);
+    EXPECT_NE(unit.find("Description=Web Server\n"), std::string::npos);
+    EXPECT_NE(unit.find("ExecStart=\"/opt/my app/run\" \"--port\" \"80\"\n"), std::string::npos);
+    EXPECT_NE(unit.find("Requires=pywin32-db.service\nAfter=pywin32-db.service\n"), std::string::npos);
+    EXPECT_NE(unit.find("Type=notify\n"), std::string::npos);
+    EXPECT_NE(unit.find("Environment=\"PYWIN32_POSIX_SERVICE=Web\"\n"), std::string::npos);
+    EXPECT_NE(unit.find("Restart=on-failure\nRestartSec=2500ms\n"), std::string::npos);
+    EXPECT_NE(unit.find("WantedBy=default.target\n"), std::string::npos);
+    c.start_type = kDemandStart;
+    o.user_manager = false;
+    EXPECT_EQ(systemd_unit(c, o).find("[Install]"), std::string::npos);
+    c.binary_path = "\"unterminated";
+    EXPECT_THROW(systemd_unit(c, o), w32::Win32Error);
+}
