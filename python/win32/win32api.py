@@ -463,3 +463,114 @@ def _not_supported(name):
 GetKeyState = _not_supported("GetKeyState")
 GetAsyncKeyState = _not_supported("GetAsyncKeyState")
 GetKeyboardState = _not_supported("GetKeyboardState")
+
+
+# --- console title, programs, search path, power ----------------------------------
+_console_title = None
+
+
+def SetConsoleTitle(title, /):
+    """Sets the terminal's window title (the xterm OSC 0 sequence on the
+    controlling terminal); ERROR_INVALID_HANDLE without one, as Windows
+    fails without a console."""
+    global _console_title
+    if not isinstance(title, str):
+        raise TypeError("title must be a string")
+    try:
+        fd = _os.open("/dev/tty", _os.O_WRONLY | _os.O_NOCTTY)
+    except OSError:
+        raise error(6, "SetConsoleTitle", "The handle is invalid.") from None
+    try:
+        safe = "".join(c for c in title if c >= " " and c != "\x7f")
+        _os.write(fd, ("\x1b]0;%s\x07" % safe).encode("utf-8", "replace"))
+    finally:
+        _os.close(fd)
+    _console_title = title
+
+
+def GetConsoleTitle():
+    """The title SetConsoleTitle last set in this process, else the command
+    line (what a new Windows console shows). Terminals cannot be asked."""
+    return _console_title if _console_title is not None else GetCommandLine()
+
+
+def WinExec(cmdLine, arg, /):
+    """Starts the program of a command line (split by Windows' rules; a name
+    without a slash is looked up on PATH). ERROR_FILE_NOT_FOUND if there is
+    no such program."""
+    import shutil
+    import subprocess
+    argv = CommandLineToArgv(cmdLine)
+    if not argv or not argv[0]:
+        raise error(ERROR_FILE_NOT_FOUND, "WinExec", "The system cannot find the file specified.")
+    program = argv[0] if _os.sep in argv[0] else shutil.which(argv[0])
+    if not program or not _os.path.isfile(program):
+        raise error(ERROR_FILE_NOT_FOUND, "WinExec", "The system cannot find the file specified.")
+    if not _os.access(program, _os.X_OK):
+        raise error(5, "WinExec", "Access is denied.")
+    subprocess.Popen([program, *argv[1:]], stdin=subprocess.DEVNULL)
+
+
+def SearchPath(path, fileName, fileExt=None, /):
+    """(full path, index of the file name in it) of the first `fileName`
+    (plus `fileExt` when it has no extension) in `path` (os.pathsep
+    separated) or, when None, in the program's directory, the current
+    directory and PATH; ERROR_FILE_NOT_FOUND otherwise."""
+    name = fileName
+    if fileExt and not _os.path.splitext(fileName)[1]:
+        name = fileName + fileExt
+    if _os.path.isabs(name):
+        candidates = [name]
+    else:
+        if path is None:
+            dirs = [_os.path.dirname(_os.path.abspath(_sys.argv[0] or ".")), _os.getcwd()]
+            dirs += [d for d in _os.environ.get("PATH", "").split(_os.pathsep) if d]
+        else:
+            dirs = [d for d in path.split(_os.pathsep) if d]
+        candidates = [_os.path.join(d, name) for d in dirs]
+    for candidate in candidates:
+        if _os.path.exists(candidate):
+            full = _os.path.abspath(candidate)
+            return full, len(full) - len(_os.path.basename(full))
+    raise error(ERROR_FILE_NOT_FOUND, "SearchPath", "The system cannot find the file specified.")
+
+
+def GetSystemPowerStatus():
+    """SYSTEM_POWER_STATUS from /sys/class/power_supply: mains online, the
+    batteries' charge and state (255 / -1 = unknown, as Windows says when
+    there is no battery: BatteryFlag 128)."""
+    base = "/sys/class/power_supply"
+
+    def read(dev, field):
+        try:
+            with open(_os.path.join(base, dev, field)) as f:
+                return f.read().strip()
+        except OSError:
+            return None
+
+    ac = 255
+    batteries = []
+    for dev in sorted(_os.listdir(base)) if _os.path.isdir(base) else []:
+        kind = read(dev, "type")
+        if kind == "Mains":
+            online = read(dev, "online")
+            if online is not None:
+                ac = 1 if online == "1" or ac == 1 else 0
+        elif kind == "Battery" and read(dev, "present") != "0":
+            batteries.append(dev)
+    status = {"ACLineStatus": ac, "BatteryFlag": 128, "BatteryLifePercent": 255,
+              "SystemStatusFlag": 0, "BatteryLifeTime": -1, "BatteryFullLifeTime": -1}
+    if batteries:
+        levels = [int(read(b, "capacity") or 0) for b in batteries]
+        percent = sum(levels) // len(levels)
+        charging = any(read(b, "status") == "Charging" for b in batteries)
+        flag = 1 if percent > 66 else 4 if percent < 5 else 2 if percent < 33 else 0
+        status.update(BatteryFlag=flag | (8 if charging else 0), BatteryLifePercent=percent)
+        # Seconds left at the present draw, when the battery reports both.
+        energy = sum(int(read(b, "energy_now") or 0) for b in batteries)
+        power = sum(int(read(b, "power_now") or 0) for b in batteries)
+        if energy and power and not charging:
+            status["BatteryLifeTime"] = int(energy / power * 3600)
+        if ac == 255:
+            status["ACLineStatus"] = 1 if charging else 0
+    return status

@@ -92,6 +92,24 @@ uint64_t module_arg(nb::handle h, const char* function) {
     return v;
 }
 
+constexpr uint32_t kHandleFlagInherit = 0x1;
+constexpr uint32_t kHandleFlagProtectFromClose = 0x2;
+
+uint32_t handle_information(HandleArg h) {
+    auto entry = w32::HandleTable::instance().lookup(h.value, "GetHandleInformation");
+    return entry.inherit ? kHandleFlagInherit : 0;
+}
+
+void set_handle_information(HandleArg h, long long mask, long long flags) {
+    const char* fn = "SetHandleInformation";
+    uint32_t m = dword_arg(mask, "Mask"), f = dword_arg(flags, "Flags");
+    // Nothing here can stop CloseHandle: refusing is better than a promise not kept.
+    if (m & f & kHandleFlagProtectFromClose) w32::throw_win32(w32::err::kNotSupported, fn);
+    if (m & ~(kHandleFlagInherit | kHandleFlagProtectFromClose)) w32::throw_win32(w32::err::kInvalidParameter, fn);
+    if (m & kHandleFlagInherit) w32::HandleTable::instance().set_inherit(h.value, f & kHandleFlagInherit, fn);
+    else w32::HandleTable::instance().lookup(h.value, fn);
+}
+
 void terminate_process(HandleArg process, long long exit_code) {
     (void)exit_code;  // POSIX keeps no exit code for a killed process: it ends by SIGKILL
     auto p = w32::process::process_of(process.value, "TerminateProcess");
@@ -162,6 +180,10 @@ void bind_win32api_system(nb::module_ m) {
     m.def("SetDllDirectory", &si::set_dll_directory, "PathName"_a.none(),
           "A directory LoadLibrary searches first (None restores the default search).");
     m.def("GetDllDirectory", &si::dll_directory, "The directory set by SetDllDirectory ('' if none).");
+    m.def("GetHandleInformation", &handle_information, "Object"_a,
+          "HANDLE_FLAG_INHERIT when the handle is inherited by child processes.");
+    m.def("SetHandleInformation", &set_handle_information, "Object"_a, "Mask"_a, "Flags"_a,
+          "Sets HANDLE_FLAG_INHERIT; HANDLE_FLAG_PROTECT_FROM_CLOSE is ERROR_NOT_SUPPORTED.");
     m.def("TerminateProcess", &terminate_process, "handle"_a, "exitCode"_a,
           "Ends the process (SIGKILL; POSIX records no exit code for it).");
 }

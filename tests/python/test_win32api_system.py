@@ -250,3 +250,62 @@ def test_keyboard_state_is_not_supported():
     with pytest.raises(pywintypes.error) as e:
         win32api.GetKeyState(0x10)
     assert_winerror(e, 50)
+
+
+def test_handle_information():
+    import win32event
+    e = win32event.CreateEvent(None, 0, 0, None)
+    assert win32api.GetHandleInformation(e) == 0
+    win32api.SetHandleInformation(e, 1, 1)  # HANDLE_FLAG_INHERIT
+    assert win32api.GetHandleInformation(e) == 1
+    win32api.SetHandleInformation(e, 1, 0)
+    assert win32api.GetHandleInformation(e) == 0
+    with pytest.raises(pywintypes.error) as ex:
+        win32api.SetHandleInformation(e, 2, 2)  # HANDLE_FLAG_PROTECT_FROM_CLOSE
+    assert_winerror(ex, 50)
+    with pytest.raises(pywintypes.error) as ex:
+        win32api.GetHandleInformation(0x7777770)
+    assert_winerror(ex, 6)
+    e.Close()
+
+
+def test_search_path(tmp_path):
+    (tmp_path / "tool.cfg").write_text("x")
+    full, index = win32api.SearchPath(str(tmp_path), "tool", ".cfg")
+    assert full == str(tmp_path / "tool.cfg") and full[index:] == "tool.cfg"
+    assert win32api.SearchPath(None, "sh")[0] == __import__("shutil").which("sh")
+    with pytest.raises(pywintypes.error) as e:
+        win32api.SearchPath(str(tmp_path), "missing.cfg")
+    assert_winerror(e, 2)
+
+
+def test_win_exec(tmp_path):
+    marker = tmp_path / "ran"
+    win32api.WinExec('touch "%s"' % marker, 1)
+    deadline = time.time() + 15
+    while not marker.exists() and time.time() < deadline:
+        time.sleep(0.02)
+    assert marker.exists()
+    with pytest.raises(pywintypes.error) as e:
+        win32api.WinExec("w32t-no-such-program arg", 1)
+    assert_winerror(e, 2)
+
+
+def test_power_status_from_sysfs():
+    status = win32api.GetSystemPowerStatus()
+    assert set(status) == {"ACLineStatus", "BatteryFlag", "BatteryLifePercent", "SystemStatusFlag",
+                           "BatteryLifeTime", "BatteryFullLifeTime"}
+    base = "/sys/class/power_supply"
+    has_battery = os.path.isdir(base) and any(
+        open(os.path.join(base, d, "type")).read().strip() == "Battery" for d in os.listdir(base))
+    assert (status["BatteryFlag"] == 128) == (not has_battery)
+
+
+def test_console_title_without_terminal():
+    import subprocess
+    code = ("import win32api\n"
+            "try:\n    win32api.SetConsoleTitle('x')\nexcept win32api.error as e:\n    print(e.winerror)\n"
+            "print(win32api.GetConsoleTitle().startswith(__import__('sys').executable))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       start_new_session=True, stdin=subprocess.DEVNULL)
+    assert r.stdout.split() == ["6", "True"], r.stderr
