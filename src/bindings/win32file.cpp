@@ -268,7 +268,7 @@ nb::tuple file_information(HandleArg h) {
                           static_cast<uint32_t>(i.index));
 }
 
-void set_file_time(HandleArg h, nb::handle creation, nb::handle access, nb::handle write, bool utc) {
+void set_file_time(HandleArg h, nb::handle creation, nb::handle access, nb::handle write, int utc) {
     uint64_t c = 0, a = 0, w = 0;
     bool hc = !creation.is_none(), ha = !access.is_none(), hw = !write.is_none();
     if (hc) c = filetime_arg(creation, utc);
@@ -296,14 +296,14 @@ void bind_win32file(nb::module_ m) {
     m.def("AllocateReadBuffer", [](long long n) { return allocate_read_buffer(n); }, "bufSize"_a,
           "A writable buffer for overlapped reads.");
     m.def("GetOverlappedResult",
-          [](HandleArg h, PyOverlapped& ov, bool wait) {
+          [](HandleArg h, PyOverlapped& ov, int wait) {
               return overlapped_result(h, ov, wait ? kInfinite : 0, "GetOverlappedResult");
           },
           "hFile"_a, "overlapped"_a, "bWait"_a,
           "Bytes transferred; ERROR_IO_INCOMPLETE if still running and bWait is false; the "
           "operation's error (ERROR_OPERATION_ABORTED, ERROR_HANDLE_EOF, ...) otherwise.");
     m.def("GetOverlappedResultEx",
-          [](HandleArg h, PyOverlapped& ov, long long timeout, bool /*alertable*/) {
+          [](HandleArg h, PyOverlapped& ov, long long timeout, int /*alertable*/) {
               return overlapped_result(h, ov, timeout_from_py(timeout), "GetOverlappedResultEx");
           },
           "hFile"_a, "overlapped"_a, "dwMilliseconds"_a, "bAlertable"_a = false,

@@ -12,6 +12,7 @@
 #include "modules.h"
 #include "overlapped.h"
 #include "wait_args.h"
+#include "win32file_paths.h"
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
 #include "w32/io/async_io.h"
@@ -41,7 +42,7 @@ nb::list records_list(const std::vector<wio::ChangeRecord>& records) {
     return out;
 }
 
-nb::object read_directory_changes(HandleArg h, nb::handle size_or_buffer, bool subtree, long long filter,
+nb::object read_directory_changes(HandleArg h, nb::handle size_or_buffer, int subtree, long long filter,
                                   nb::handle ov_obj) {
     uint32_t fl = dword_arg(filter, "dwNotifyFilter");
     auto dir = wio::disk_file_of(h.value, "ReadDirectoryChangesW");
@@ -95,8 +96,20 @@ nb::tuple file_notify_information(nb::handle buffer, long long size) {
 }
 
 void bind_win32file_notify(nb::module_ m) {
+    bind_change_notifications(m);
+    m.def("ReadDirectoryChangesW", &read_directory_changes, "handle"_a, "size"_a, "bWatchSubtree"_a,
+          "dwNotifyFilter"_a, "overlapped"_a.none() = nb::none(),
+          "Without an OVERLAPPED: waits and returns [(action, name)]. With one: fills the buffer "
+          "(FILE_NOTIFY_INFORMATION layout) when changes come; decode with FILE_NOTIFY_INFORMATION.");
+    m.def("FILE_NOTIFY_INFORMATION", &file_notify_information, "buffer"_a, "size"_a,
+          "Decodes the first size bytes of a ReadDirectoryChangesW buffer: ((action, name), ...).");
+}
+
+}  // namespace
+
+void bind_change_notifications(nb::module_ m) {
     m.def("FindFirstChangeNotification",
-          [](const std::string& path, bool subtree, long long filter) {
+          [](const std::string& path, int subtree, long long filter) {
               return PyHandle(wio::find_first_change_notification(path, subtree, dword_arg(filter, "notifyFilter")));
           },
           "pathName"_a, "bWatchSubtree"_a, "notifyFilter"_a,
@@ -116,15 +129,7 @@ void bind_win32file_notify(nb::module_ m) {
               w32::HandleTable::instance().close(h.value, "FindCloseChangeNotification");
           },
           "hChangeHandle"_a);
-    m.def("ReadDirectoryChangesW", &read_directory_changes, "handle"_a, "size"_a, "bWatchSubtree"_a,
-          "dwNotifyFilter"_a, "overlapped"_a.none() = nb::none(),
-          "Without an OVERLAPPED: waits and returns [(action, name)]. With one: fills the buffer "
-          "(FILE_NOTIFY_INFORMATION layout) when changes come; decode with FILE_NOTIFY_INFORMATION.");
-    m.def("FILE_NOTIFY_INFORMATION", &file_notify_information, "buffer"_a, "size"_a,
-          "Decodes the first size bytes of a ReadDirectoryChangesW buffer: ((action, name), ...).");
 }
-
-}  // namespace
 
 W32_REGISTER_SUBMODULE("win32file", bind_win32file_notify);
 

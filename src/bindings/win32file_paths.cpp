@@ -84,11 +84,11 @@ wio::CopyProgress progress_of(nb::handle routine, nb::handle data, bool& cancel_
     };
 }
 
-void copy_file_ex(const std::string& from, const std::string& to, nb::handle routine, nb::handle data, bool cancel,
+void copy_file_ex(const std::string& from, const std::string& to, nb::handle routine, nb::handle data, int cancel,
                   long long flags, nb::handle) {
     uint32_t fl = dword_arg(flags, "CopyFlags");
     std::exception_ptr failed;
-    bool cancel_flag = cancel;
+    bool cancel_flag = cancel != 0;
     auto progress = progress_of(routine, data, cancel_flag, failed);
     try {
         nb_release_gil([&] {
@@ -159,9 +159,9 @@ void bind_win32file_paths(nb::module_ m) {
     m.def("MoveFileWithProgress", &move_file_with_progress, "ExistingFileName"_a, "NewFileName"_a,
           "ProgressRoutine"_a.none() = nb::none(), "Data"_a.none() = nb::none(), "Flags"_a = 0,
           "Transaction"_a.none() = nb::none(), "As MoveFileEx (a rename reports no progress).");
-    m.def("CopyFile", &copy_file, "_from"_a, "to"_a, "bFailIfExists"_a,
+    m.def("CopyFile", [](const std::string& a, const std::string& b, int fail) { copy_file(a, b, fail != 0); }, "_from"_a, "to"_a, "bFailIfExists"_a,
           "Copies contents, permissions and times; ERROR_FILE_EXISTS with bFailIfExists.");
-    m.def("CopyFileW", &copy_file, "_from"_a, "to"_a, "bFailIfExists"_a, "As CopyFile.");
+    m.def("CopyFileW", [](const std::string& a, const std::string& b, int fail) { copy_file(a, b, fail != 0); }, "_from"_a, "to"_a, "bFailIfExists"_a, "As CopyFile.");
     m.def("CopyFileEx", &copy_file_ex, "ExistingFileName"_a, "NewFileName"_a, "ProgressRoutine"_a.none() = nb::none(),
           "Data"_a.none() = nb::none(), "Cancel"_a = false, "CopyFlags"_a = 0, "Transaction"_a.none() = nb::none(),
           "CopyFile with a progress routine called per 1 MiB (PROGRESS_CANCEL/STOP: ERROR_REQUEST_ABORTED).");

@@ -16,5 +16,7 @@ nanobind::tuple disk_free_space(const std::string& root);
 nanobind::tuple disk_free_space_ex(const std::string& root);
 nanobind::tuple volume_information(const std::string& root);
 void copy_file(const std::string& from, const std::string& to, bool fail_if_exists);
+// FindFirst/FindNext/FindCloseChangeNotification (win32file_notify.cpp).
+void bind_change_notifications(nanobind::module_ m);
 
 }  // namespace bindings
