@@ -83,12 +83,12 @@ public:
                uint64_t offset, uint64_t view_bytes)
         : name_(std::move(name)) {
         if (file) {
-            file_ = std::make_shared<w32::io::UniqueFd>(map::open_backing_file(*file));
+            file_ = map::open_backing_file(*file);
             if (maximum_size == 0) {
                 // pywin32 maps the whole file, rounded up to a page (which
                 // grows the file to that size).
                 struct stat st;
-                if (fstat(file_->get(), &st) != 0) w32::throw_errno(errno, "GetFileSize");
+                if (fstat(file_->raw_fd(), &st) != 0) w32::throw_errno(errno, "GetFileSize");
                 maximum_size = uint64_t(st.st_size);
                 if (maximum_size == 0) throw nb::value_error("Specified file is empty, and no mapping size given");
                 maximum_size = (maximum_size + map::kPageSize - 1) / map::kPageSize * map::kPageSize;
@@ -227,7 +227,7 @@ public:
 
 private:
     void open_section(uint64_t maximum_size) {
-        section_ = map::create_section(file_ ? file_->get() : -1, maximum_size,
+        section_ = map::create_section(file_ ? file_->raw_fd() : -1, maximum_size,
                                        name_ ? std::optional<std::string_view>(*name_) : std::nullopt);
         // An existing named section was opened: pywin32 lets its file go.
         if (w32::get_last_error() == w32::err::kAlreadyExists) file_.reset();
@@ -240,7 +240,7 @@ private:
     size_t size() const { return view_->size(); }
 
     std::optional<std::string> name_;
-    std::shared_ptr<w32::io::UniqueFd> file_;
+    std::shared_ptr<w32::io::DiskFile> file_;  // held as pywin32 holds its file handle
     std::shared_ptr<map::Section> section_;
     std::unique_ptr<map::View> view_;
     size_t pos_ = 0;

@@ -189,9 +189,9 @@ TEST(MappingFiles, SectionGrowsTheFileAndWritesReachIt) {
     std::string path = w32::session_paths().runtime_dir + "/" + unique("file");
     w32::ensure_private_dir(w32::session_paths().runtime_dir);
     {
-        auto fd = map::open_backing_file(path);
-        EXPECT_EQ(error_of([&] { map::create_section(fd.get(), 0, std::nullopt); }), map::kErrorFileInvalid);
-        auto s = map::create_section(fd.get(), 10000, std::nullopt);
+        auto file = map::open_backing_file(path);
+        EXPECT_EQ(error_of([&] { map::create_section(file->raw_fd(), 0, std::nullopt); }), map::kErrorFileInvalid);
+        auto s = map::create_section(file->raw_fd(), 10000, std::nullopt);
         struct stat st;
         ASSERT_EQ(stat(path.c_str(), &st), 0);
         EXPECT_EQ(st.st_size, 10000);
@@ -212,8 +212,8 @@ TEST(MappingFiles, NamedFileSectionOpensTheFileInAnotherProcess) {
     std::string path = w32::session_paths().runtime_dir + "/" + unique("named-file");
     w32::ensure_private_dir(w32::session_paths().runtime_dir);
     std::string name = unique("named-file");
-    auto fd = map::open_backing_file(path);
-    auto s = map::create_section(fd.get(), 4096, name);
+    auto file = map::open_backing_file(path);
+    auto s = map::create_section(file->raw_fd(), 4096, name);
     int rc = in_child([&] {
         auto c = map::open_section(name);
         if (!c->file_backed() || c->size() != 4096) return 2;
@@ -223,7 +223,7 @@ TEST(MappingFiles, NamedFileSectionOpensTheFileInAnotherProcess) {
     });
     ASSERT_EQ(rc, 0);
     char buf[9] = {};
-    ASSERT_EQ(pread(fd.get(), buf, 8, 0), 8);
+    ASSERT_EQ(pread(file->raw_fd(), buf, 8, 0), 8);
     EXPECT_STREQ(buf, "via name");
     unlink(path.c_str());
 }

@@ -324,3 +324,30 @@ def test_a_mapping_file_open_to_others_is_refused():
         assert_winerror(e, ERROR_ACCESS_DENIED, "CreateFileMapping")
     finally:
         os.unlink(path)
+
+
+def test_windows_paths_and_share_modes_hold_with_win32file():
+    import win32file
+
+    path = "C:\\" + uname("drive") + ".bin"
+    m = mmapfile.mmapfile(path, None, PAGE)
+    m.write(b"via drive C")
+    m.flush()
+    m.close()
+    h = win32file.CreateFile(path, win32file.GENERIC_READ, 0, None, win32file.OPEN_EXISTING, 0, None)
+    try:
+        assert win32file.ReadFile(h, 11)[1] == b"via drive C"
+        # Opened without sharing: mmapfile's CreateFile is refused, as on Windows.
+        with pytest.raises(pywintypes.error) as e:
+            mmapfile.mmapfile(path, None, PAGE)
+        assert_winerror(e, 32, "CreateFile")  # ERROR_SHARING_VIOLATION
+    finally:
+        h.Close()
+    held = mmapfile.mmapfile(path, None)
+    # ... and a mapping's file refuses a handle that does not share writing.
+    with pytest.raises(pywintypes.error) as e:
+        win32file.CreateFile(path, win32file.GENERIC_READ, win32file.FILE_SHARE_READ, None,
+                             win32file.OPEN_EXISTING, 0, None)
+    assert_winerror(e, 32, "CreateFile")
+    held.close()
+    win32file.DeleteFile(path)

@@ -18,6 +18,7 @@
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
 #include "w32/kernel/session_root.h"
+#include "w32/io/share_modes.h"
 #include "w32/kernel/stable_hash.h"
 
 namespace w32::mapping {
@@ -395,24 +396,15 @@ std::shared_ptr<Section> open_section(std::string_view name) {
     return *existing;
 }
 
-io::UniqueFd open_backing_file(std::string_view path) {
+std::shared_ptr<io::DiskFile> open_backing_file(std::string_view path) {
     const char* function = "CreateFile";
-    if (path.empty()) throw_win32(err::kPathNotFound, function);
-    if (path.find('\0') != std::string_view::npos) throw_win32(err::kInvalidName, function);
-    std::string p(path);
-    io::UniqueFd fd(open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666));
-    if (!fd) {
-        int e = errno;
-        if (e == EISDIR) throw_win32(err::kAccessDenied, function);
-        // OPEN_ALWAYS creates the file: ENOENT means a missing directory.
-        if (e == ENOENT) throw_win32(err::kPathNotFound, function);
-        throw_errno(e, function);
-    }
-    struct stat st;
-    if (fstat(fd.get(), &st) != 0) throw_errno(errno, function);
-    if (S_ISDIR(st.st_mode)) throw_win32(err::kAccessDenied, function);
-    if (!S_ISREG(st.st_mode)) throw_win32(err::kInvalidFunction, function);
-    return fd;
+    Handle h = io::create_file(path, io::kGenericRead | io::kGenericWrite, io::kFileShareRead | io::kFileShareWrite,
+                               io::kOpenAlways, io::kAttrNormal, false);
+    // The object outlives the handle: the caller holds the file, not a handle.
+    auto file = io::disk_file_of(h, function);
+    HandleTable::instance().remove(h, function);
+    if (file->directory()) throw_win32(err::kAccessDenied, function);
+    return file;
 }
 
 }  // namespace w32::mapping

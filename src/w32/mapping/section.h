@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "w32/io/disk_file.h"
 #include "w32/io/unique_fd.h"
 #include "w32/kernel/handle_table.h"
 
@@ -81,9 +82,11 @@ std::shared_ptr<Section> create_section(int file_fd, uint64_t maximum_size,
 // OpenFileMapping: ERROR_FILE_NOT_FOUND when no section has that name.
 std::shared_ptr<Section> open_section(std::string_view name);
 
-// CreateFile(path, GENERIC_READ | GENERIC_WRITE, share all, OPEN_ALWAYS):
-// the file a file-backed section maps (Windows paths are translated).
-io::UniqueFd open_backing_file(std::string_view path);
+// CreateFile(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ |
+// FILE_SHARE_WRITE, OPEN_ALWAYS), as pywin32's mmapfile opens its file:
+// Windows paths are translated, and share modes hold against other handles
+// (win32file's) while the returned file lives.
+std::shared_ptr<io::DiskFile> open_backing_file(std::string_view path);
 
 // The /dev/shm name a section name gets in this session (tested on its own).
 // ERROR_INVALID_NAME for NUL, ERROR_PATH_NOT_FOUND for a backslash other than
