@@ -574,3 +574,128 @@ def GetSystemPowerStatus():
         if ac == 255:
             status["ACLineStatus"] = 1 if charging else 0
     return status
+
+
+# --- GetDateFormat / GetTimeFormat (Windows' picture strings) -----------------------
+_DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"]
+DATE_SHORTDATE = 0x1
+DATE_LONGDATE = 0x2
+TIME_NOMINUTESORSECONDS = 0x1
+TIME_NOSECONDS = 0x2
+TIME_NOTIMEMARKER = 0x4
+TIME_FORCE24HOURFORMAT = 0x8
+
+
+def _picture_runs(picture):
+    """Splits a picture into (letter run) and literal parts; '...' quotes,
+    '' is a quote."""
+    out, i, n = [], 0, len(picture)
+    while i < n:
+        c = picture[i]
+        if c == "'":
+            j = i + 1
+            text = ""
+            while j < n:
+                if picture[j] == "'":
+                    if j + 1 < n and picture[j + 1] == "'":
+                        text += "'"
+                        j += 2
+                        continue
+                    break
+                text += picture[j]
+                j += 1
+            out.append((None, text if j > i + 1 else "'"))
+            i = j + 1
+            continue
+        if c.isalpha():
+            j = i
+            while j < n and picture[j] == c:
+                j += 1
+            out.append((c, j - i))
+            i = j
+            continue
+        out.append((None, c))
+        i += 1
+    return out
+
+
+def _when(time):
+    import datetime
+    if time is None:
+        return datetime.datetime.now()
+    if isinstance(time, datetime.datetime):
+        return time
+    raise TypeError("time must be a pywintypes.Time (datetime) or None")
+
+
+def GetDateFormat(locale, flags, time, _format=None, /):
+    """Formats a date with a Windows picture (d dd ddd dddd M MM MMM MMMM y yy
+    yyyy gg, 'quoted text'); without one, en-US's short (M/d/yyyy) or long
+    (dddd, MMMM d, yyyy) form. Names are English."""
+    t = _when(time)
+    picture = _format or ("dddd, MMMM d, yyyy" if flags & DATE_LONGDATE else "M/d/yyyy")
+    out = []
+    for letter, run in _picture_runs(picture):
+        if letter is None:
+            out.append(run)
+        elif letter == "d":
+            out.append(str(t.day) if run == 1 else "%02d" % t.day if run == 2
+                       else _DAY_NAMES[t.weekday()][:3] if run == 3 else _DAY_NAMES[t.weekday()])
+        elif letter == "M":
+            out.append(str(t.month) if run == 1 else "%02d" % t.month if run == 2
+                       else _MONTH_NAMES[t.month - 1][:3] if run == 3 else _MONTH_NAMES[t.month - 1])
+        elif letter == "y":
+            out.append(str(t.year % 100) if run == 1 else "%02d" % (t.year % 100) if run == 2
+                       else "%04d" % t.year)
+        elif letter == "g":
+            out.append("A.D.")
+        else:
+            out.append(letter * run)
+    return "".join(out)
+
+
+def GetTimeFormat(locale, flags, time, _format=None, /):
+    """Formats a time with a Windows picture (h hh H HH m mm s ss t tt,
+    'quoted text'); without one, en-US's h:mm:ss tt. The TIME_* flags drop
+    minutes/seconds, the marker, or force 24 hours."""
+    t = _when(time)
+    picture = _format or "h:mm:ss tt"
+    runs = _picture_runs(picture)
+    out = []
+    skip_next_literal = False
+    for letter, run in runs:
+        if letter is None:
+            if not skip_next_literal:
+                out.append(run)
+            skip_next_literal = False
+            continue
+        skip_next_literal = False
+        if letter in "ms" and (flags & TIME_NOMINUTESORSECONDS or (letter == "s" and flags & TIME_NOSECONDS)):
+            if out and not out[-1][-1:].isalnum():
+                out.pop()  # the separator before it goes too
+            continue
+        if letter == "t" and flags & TIME_NOTIMEMARKER:
+            if out and out[-1] == " ":
+                out.pop()
+            continue
+        if letter == "h" and not flags & TIME_FORCE24HOURFORMAT:
+            hour = t.hour % 12 or 12
+            out.append(str(hour) if run == 1 else "%02d" % hour)
+        elif letter in "hH":
+            out.append(str(t.hour) if run == 1 else "%02d" % t.hour)
+        elif letter == "m":
+            out.append(str(t.minute) if run == 1 else "%02d" % t.minute)
+        elif letter == "s":
+            out.append(str(t.second) if run == 1 else "%02d" % t.second)
+        elif letter == "t":
+            marker = "AM" if t.hour < 12 else "PM"
+            if flags & TIME_FORCE24HOURFORMAT:
+                if out and out[-1] == " ":
+                    out.pop()
+                continue
+            out.append(marker[:1] if run == 1 else marker)
+        else:
+            out.append(letter * run)
+    return "".join(out)

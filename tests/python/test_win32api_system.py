@@ -309,3 +309,20 @@ def test_console_title_without_terminal():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                        start_new_session=True, stdin=subprocess.DEVNULL)
     assert r.stdout.split() == ["6", "True"], r.stderr
+
+
+def test_date_and_time_pictures():
+    import datetime
+    t = datetime.datetime(2024, 3, 5, 14, 7, 9)
+    assert win32api.GetDateFormat(0, 0, t) == "3/5/2024"
+    assert win32api.GetDateFormat(0, win32api.DATE_LONGDATE, t) == "Tuesday, March 5, 2024"
+    assert win32api.GetDateFormat(0, 0, t, "dd'.'MM'.'yy ddd MMM 'o''clock'") == "05.03.24 Tue Mar o'clock"
+    assert win32api.GetTimeFormat(0, 0, t) == "2:07:09 PM"
+    assert win32api.GetTimeFormat(0, win32api.TIME_NOSECONDS, t) == "2:07 PM"
+    assert win32api.GetTimeFormat(0, win32api.TIME_FORCE24HOURFORMAT, t) == "14:07:09"
+    assert win32api.GetTimeFormat(0, win32api.TIME_NOTIMEMARKER, t) == "2:07:09"
+    assert win32api.GetTimeFormat(0, 0, t, "HH:mm t") == "14:07 P"
+    assert win32api.GetTimeFormat(0, 0, datetime.datetime(2024, 1, 1, 0, 5)) == "12:05:00 AM"
+    assert win32api.GetDateFormat(0, 0, None)  # now
+    with pytest.raises(TypeError):
+        win32api.GetDateFormat(0, 0, "2024-03-05")

@@ -42,7 +42,7 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS changes("
     " seq INTEGER PRIMARY KEY, path TEXT NOT NULL, kind INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS mounts(fold TEXT PRIMARY KEY, name TEXT NOT NULL,"
-    " file TEXT NOT NULL);"
+    " file TEXT NOT NULL, boot_id TEXT NOT NULL);"
     "INSERT OR IGNORE INTO keys(id, parent, name, fold, last_write) VALUES(1, 0, '', '', 0);";
 
 constexpr const char* kFindChild = "SELECT id, name, class, last_write FROM keys WHERE parent=?1 AND fold=?2";
@@ -465,8 +465,10 @@ std::vector<Change> Hive::changes_after(int64_t seq, const char* function) {
 std::optional<std::string> Hive::mount(std::string_view fold, const char* function) {
     return locked(function, [&]() -> std::optional<std::string> {
         if (!db_) return std::nullopt;
-        Statement st(*db_, "SELECT file FROM mounts WHERE fold=?1", function);
+        // A loaded hive stays until it is unloaded or the machine restarts.
+        Statement st(*db_, "SELECT file FROM mounts WHERE fold=?1 AND boot_id=?2", function);
         st.bind(1, fold);
+        st.bind(2, std::string_view(current_boot_id()));
         if (!st.step()) return std::nullopt;
         return st.column_text(0);
     });
@@ -476,7 +478,8 @@ std::vector<std::pair<std::string, std::string>> Hive::mounts(const char* functi
     return locked(function, [&] {
         std::vector<std::pair<std::string, std::string>> out;
         if (!db_) return out;
-        Statement st(*db_, "SELECT name, file FROM mounts ORDER BY fold", function);
+        Statement st(*db_, "SELECT name, file FROM mounts WHERE boot_id=?1 ORDER BY fold", function);
+        st.bind(1, std::string_view(current_boot_id()));
         while (st.step()) out.emplace_back(st.column_text(0), st.column_text(1));
         return out;
     });
@@ -660,18 +663,24 @@ void Hive::set_mount(std::string_view name, std::optional<std::string> file, con
     std::string fold = fold_name(name);
     write(fold, kChangeName, function, [&] {
         if (file) {
-            Statement st(*db_, "INSERT INTO mounts(fold, name, file) VALUES(?1, ?2, ?3)", function);
+            Statement stale(*db_, "DELETE FROM mounts WHERE fold=?1 AND boot_id<>?2", function);
+            stale.bind(1, std::string_view(fold));
+            stale.bind(2, std::string_view(current_boot_id()));
+            stale.step();
+            Statement st(*db_, "INSERT INTO mounts(fold, name, file, boot_id) VALUES(?1, ?2, ?3, ?4)", function);
             st.bind(1, std::string_view(fold));
             st.bind(2, name);
             st.bind(3, std::string_view(*file));
+            st.bind(4, std::string_view(current_boot_id()));
             try {
                 st.step();
             } catch (const Win32Error&) {
                 throw_win32(err::kAlreadyExists, function);
             }
         } else {
-            Statement st(*db_, "DELETE FROM mounts WHERE fold=?1", function);
+            Statement st(*db_, "DELETE FROM mounts WHERE fold=?1 AND boot_id=?2", function);
             st.bind(1, std::string_view(fold));
+            st.bind(2, std::string_view(current_boot_id()));
             st.step();
             if (sqlite3_changes(db_->raw()) == 0) throw_win32(err::kInvalidParameter, function);
         }

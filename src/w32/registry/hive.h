@@ -9,7 +9,7 @@
 //     boot_id is set for volatile keys, which vanish at the next boot.
 //   vals(key, name, fold, type, data)   insertion order is rowid order
 //   changes(seq, path, kind)            path: folded key path in the hive
-//   mounts(fold, name, file)            hives loaded under the root (RegLoadKey)
+//   mounts(fold, name, file, boot_id)   hives loaded under the root (RegLoadKey), until reboot
 #pragma once
 
 #include <atomic>
