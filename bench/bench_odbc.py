@@ -63,8 +63,18 @@ def fill_pg(conn_string, rows):
     c.close()
 
 
-def ours_fetchall(cs):
+def ours_connect(cs):
     c = odbc.odbc(cs)
+    c.setautocommit(0)  # pyodbc's default
+    return c
+
+
+def peer_connect(cs):
+    return pyodbc.connect(cs, autocommit=False)
+
+
+def fetch_all(connect, cs):
+    c = connect(cs)
     cur = c.cursor()
     cur.execute("select i, f, t, ts, n from bench")
     n = len(cur.fetchall())
@@ -72,31 +82,8 @@ def ours_fetchall(cs):
     return n
 
 
-def ours_fetchmany(cs):
-    c = odbc.odbc(cs)
-    cur = c.cursor()
-    cur.execute("select i, f, t, ts, n from bench")
-    n = 0
-    while True:
-        rows = cur.fetchmany(1000)
-        if not rows:
-            break
-        n += len(rows)
-    c.close()
-    return n
-
-
-def peer_fetchall(cs):
-    c = pyodbc.connect(cs)
-    cur = c.cursor()
-    cur.execute("select i, f, t, ts, n from bench")
-    n = len(cur.fetchall())
-    c.close()
-    return n
-
-
-def peer_fetchmany(cs):
-    c = pyodbc.connect(cs)
+def fetch_many(connect, cs):
+    c = connect(cs)
     cur = c.cursor()
     cur.execute("select i, f, t, ts, n from bench")
     n = 0
@@ -114,21 +101,15 @@ def insert_rows(count):
     return [(k, k * 0.25, f"inserted {k}", base + datetime.timedelta(seconds=k), None) for k in range(count)]
 
 
-def ours_insert(cs, rows):
-    c = odbc.odbc(cs)
-    c.setautocommit(0)
+def insert(connect, cs, rows):
+    c = connect(cs)
     cur = c.cursor()
     cur.execute("delete from bench_in")
-    cur.execute("insert into bench_in values (?, ?, ?, ?, ?)", rows)
-    c.commit()
-    c.close()
-
-
-def peer_insert(cs, rows):
-    c = pyodbc.connect(cs, autocommit=False)
-    cur = c.cursor()
-    cur.execute("delete from bench_in")
-    cur.executemany("insert into bench_in values (?, ?, ?, ?, ?)", rows)
+    sql = "insert into bench_in values (?, ?, ?, ?, ?)"
+    if connect is ours_connect:
+        cur.execute(sql, rows)  # pywin32's many-rows execute
+    else:
+        cur.executemany(sql, rows)
     c.commit()
     c.close()
 
@@ -143,17 +124,17 @@ def run(name, cs, fill, args):
     c.close()
     rows = insert_rows(args.inserts)
     cases = [
-        ("fetchall", lambda: ours_fetchall(cs), lambda: peer_fetchall(cs), args.rows),
-        ("fetchmany(1000)", lambda: ours_fetchmany(cs), lambda: peer_fetchmany(cs), args.rows),
-        ("insert (params)", lambda: ours_insert(cs, rows), lambda: peer_insert(cs, rows), args.inserts),
+        ("fetchall", lambda connect: fetch_all(connect, cs), args.rows),
+        ("fetchmany(1000)", lambda connect: fetch_many(connect, cs), args.rows),
+        ("insert (params)", lambda connect: insert(connect, cs, rows), args.inserts),
     ]
     print(f"  {'case':<18}{'odbc (ours)':>14}{'pyodbc':>14}{'ratio':>9}")
-    for label, ours, peer, n in cases:
-        t_ours = best(ours, args.repeat)
+    for label, case, n in cases:
+        t_ours = best(lambda: case(ours_connect), args.repeat)
         if pyodbc is None:
             print(f"  {label:<18}{t_ours:>12.3f} s{'-':>14}{'-':>9}")
             continue
-        t_peer = best(peer, args.repeat)
+        t_peer = best(lambda: case(peer_connect), args.repeat)
         print(f"  {label:<18}{t_ours:>12.3f} s{t_peer:>12.3f} s{t_peer / t_ours:>8.2f}x"
               f"   ({n / t_ours:,.0f} vs {n / t_peer:,.0f} rows/s)")
 

@@ -3,7 +3,6 @@
 #include <sqlext.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -22,12 +21,6 @@ size_t value_bytes(const ParamValue& v) {
     if (auto* b = std::get_if<Bytes>(&v)) return b->data.size();
     if (auto* d = std::get_if<DecimalText>(&v)) return d->text.size() + 1;
     return 16;
-}
-
-std::string time_text(const TimeValue& t) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%02u:%02u:%02u.%06u", t.hour, t.minute, t.second, t.microsecond);
-    return buf;
 }
 
 // The switch below goes by ParamValue's alternatives, in their order.

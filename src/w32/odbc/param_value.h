@@ -34,6 +34,9 @@ struct Bytes {
     std::string data;
 };
 
+// "HH:MM:SS", with ".ffffff" when there are microseconds: how a time is sent.
+std::string time_text(const TimeValue& t);
+
 using ParamValue = std::variant<std::monostate, bool, int64_t, double, std::u16string, Bytes, TimestampValue,
                                 DateValue, TimeValue, DecimalText>;
 using ParamRow = std::vector<ParamValue>;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <cstdio>
 #include <cstring>
 #include <limits>
 
@@ -62,16 +61,6 @@ size_t terminator_bytes(SQLSMALLINT c_type) { return c_type == SQL_C_WCHAR ? siz
 
 bool truncated(SQLLEN indicator, size_t capacity) {
     return indicator == SQL_NO_TOTAL || (indicator != SQL_NULL_DATA && static_cast<size_t>(indicator) > capacity);
-}
-
-std::string time_text(const TimeValue& t) {
-    char buf[32];
-    if (t.microsecond) {
-        std::snprintf(buf, sizeof buf, "%02u:%02u:%02u.%06u", t.hour, t.minute, t.second, t.microsecond);
-    } else {
-        std::snprintf(buf, sizeof buf, "%02u:%02u:%02u", t.hour, t.minute, t.second);
-    }
-    return buf;
 }
 
 }  // namespace
