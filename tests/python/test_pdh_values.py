@@ -123,22 +123,37 @@ def test_process_counters_match_psutil(child):
     q.close()
 
 
+def bracketed(q, between, probe):
+    """Runs q.collect(), between(), q.collect(), with probe() read around each collect.
+
+    PDH's interval and its deltas lie between the inner and the outer ones
+    measured here: returns (inner delta, outer delta, inner seconds, outer seconds)."""
+    p0, t0 = probe(), time.monotonic()
+    q.collect()
+    p1, t1 = probe(), time.monotonic()
+    between()
+    p2, t2 = probe(), time.monotonic()
+    q.collect()
+    p3, t3 = probe(), time.monotonic()
+    return p2 - p1, p3 - p0, t2 - t1, t3 - t0
+
+
 def test_process_cpu_and_io_rates_match_psutil(child):
     p = lambda c: rf"\Process({child.name})\{c}"  # noqa: E731
-    q = Query(p("% Processor Time"), p("% User Time"), p("IO Write Bytes/sec"), p("IO Write Operations/sec"))
-    q.collect()
-    cpu0, io0, t0 = child.ps.cpu_times(), child.ps.io_counters(), time.time()
-    child.do("spin", 0.3)
-    child.do("write", 3_000_000)
-    q.collect()
-    cpu1, io1, t1 = child.ps.cpu_times(), child.ps.io_counters(), time.time()
-    elapsed = t1 - t0
-    ps_cpu = 100 * ((cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)) / elapsed
-    assert near(q.value(p("% Processor Time")), ps_cpu, 0.25, absolute=8)
-    assert q.value(p("% User Time")) <= q.value(p("% Processor Time")) + 1
-    written = io1.write_chars - io0.write_chars
-    assert written >= 3_000_000
-    assert near(q.value(p("IO Write Bytes/sec")) * elapsed, written, 0.15)
+    q = Query(p("% Processor Time"), p("% User Time"))
+    busy = lambda: sum(child.ps.cpu_times()[:2])  # noqa: E731
+    inner, outer, short, long = bracketed(q, lambda: child.do("spin", 0.3), busy)
+    tick = 0.011  # one clock tick, both read the same counter at different moments
+    cpu = q.value(p("% Processor Time"), FMT_DOUBLE | win32pdh.PDH_FMT_NOCAP100)
+    assert 100 * (inner - tick) / long <= cpu <= 100 * (outer + tick) / short
+    assert q.value(p("% User Time")) <= cpu + 1
+    q.close()
+    q = Query(p("IO Write Bytes/sec"), p("IO Write Operations/sec"))
+    written = lambda: child.ps.io_counters().write_chars  # noqa: E731
+    inner, outer, short, long = bracketed(q, lambda: child.do("write", 3_000_000), written)
+    assert inner >= 3_000_000
+    rate = q.value(p("IO Write Bytes/sec"))
+    assert inner / long * 0.999 <= rate <= outer / short * 1.001
     assert q.value(p("IO Write Operations/sec")) > 0
     q.close()
 
@@ -273,18 +288,19 @@ def test_disks_match_diskstats_and_statvfs(tmp_path):
         r"\LogicalDisk(/)\Free Megabytes", FMT_LARGE) - 64
     if not disks:
         pytest.skip("no physical disk")
-    before = sum(v.write_bytes for k, v in psutil.disk_io_counters(perdisk=True).items() if k in disks)
-    t0 = time.time()
-    with open(tmp_path / "blob", "wb") as f:
-        f.write(os.urandom(4 << 20))
-        f.flush()
-        os.fsync(f.fileno())
-    q.collect()
-    elapsed = time.time() - t0
-    after = sum(v.write_bytes for k, v in psutil.disk_io_counters(perdisk=True).items() if k in disks)
-    pdh_bytes = q.value(r"\PhysicalDisk(_Total)\Disk Write Bytes/sec") * elapsed
-    assert pdh_bytes > 0
-    assert near(pdh_bytes, after - before, 0.35, absolute=1 << 20)
+
+    def write_blob():
+        with open(tmp_path / "blob", "wb") as f:
+            f.write(os.urandom(4 << 20))
+            f.flush()
+            os.fsync(f.fileno())
+
+    written = lambda: sum(v.write_bytes for k, v in psutil.disk_io_counters(perdisk=True).items()  # noqa: E731
+                          if k in disks)
+    inner, outer, short, long = bracketed(q, write_blob, written)
+    rate = q.value(r"\PhysicalDisk(_Total)\Disk Write Bytes/sec")
+    assert inner >= 4 << 20
+    assert inner / long * 0.999 <= rate <= outer / short * 1.001
     assert 0 <= q.value(r"\PhysicalDisk(_Total)\% Disk Time") <= 100
     q.close()
 
@@ -292,19 +308,25 @@ def test_disks_match_diskstats_and_statvfs(tmp_path):
 def test_network_loopback_matches_psutil():
     path = r"\Network Interface(lo)\Bytes Received/sec"
     q = Query(path, r"\Network Interface(lo)\Packets/sec")
-    q.collect()
-    before, t0 = psutil.net_io_counters(pernic=True)["lo"].bytes_recv, time.time()
     rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     rx.bind(("127.0.0.1", 0))
     tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # PDH's interval lies between the inner and the outer one measured here;
+    # psutil reads the counts at both ends of the outer one.
+    t0, before = time.monotonic(), psutil.net_io_counters(pernic=True)["lo"].bytes_recv
+    q.collect()
+    t1 = time.monotonic()
     for _ in range(200):
         tx.sendto(b"x" * 1000, rx.getsockname())
+    time.sleep(0.2)
+    t2 = time.monotonic()
     q.collect()
-    elapsed = time.time() - t0
-    after = psutil.net_io_counters(pernic=True)["lo"].bytes_recv
+    after, t3 = psutil.net_io_counters(pernic=True)["lo"].bytes_recv, time.monotonic()
     rx.close()
     tx.close()
     assert after - before >= 200_000
-    assert near(q.value(path) * elapsed, after - before, 0.15)
+    rate = q.value(path)
+    assert rate * (t3 - t0) >= 200_000 * 0.999  # at least what we sent
+    assert rate * (t2 - t1) <= (after - before) * 1.001  # no more than the kernel counted
     assert q.value(r"\Network Interface(lo)\Packets/sec") > 0
     q.close()
