@@ -230,6 +230,9 @@ std::vector<std::byte> DirectoryWatch::take_encoded(size_t capacity) {
         last_entry = start;
         records_.pop_front();
     }
+    // Not even one record fits: Windows drops what it had and tells the
+    // caller to look at the directory itself (ERROR_NOTIFY_ENUM_DIR).
+    if (out.empty()) records_.clear();
     return out;
 }
 
