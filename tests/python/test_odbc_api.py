@@ -380,3 +380,31 @@ def test_bulk_rows_stop_at_a_failing_row(db, conn):
         cur.execute(f"insert into {t} values (?)", rows)
     cur.execute(f"select count(*) from {t} where a = 5")
     assert cur.fetchone() == (1,)
+
+
+def test_pywin32_dsn_form_and_sqldatasources(tmp_path, run_py):
+    # A user DSN (unixODBC reads the user's odbc.ini from $ODBCINI), reached
+    # with pywin32's "dsn/uid/pwd" form, and listed by SQLDataSources.
+    import glob
+
+    libraries = glob.glob("/usr/lib/*/odbc/libsqlite3odbc.so") + glob.glob("/usr/lib/odbc/libsqlite3odbc.so")
+    if not libraries:
+        pytest.skip("libsqliteodbc is not installed")
+    (tmp_path / ".odbc.ini").write_text(
+        "[w32dsn]\nDescription=pywin32-posix test\n"
+        f"Driver={libraries[0]}\nDatabase={tmp_path / 'dsn.db'}\n")
+    code = (
+        "import odbc\n"
+        "c = odbc.odbc('w32dsn/someone/secret')\n"
+        "cur = c.cursor(); cur.execute('select 6 * 7'); print(cur.fetchone()[0])\n"
+        "names = []\n"
+        "e = odbc.SQLDataSources(odbc.SQL_FETCH_FIRST_USER)\n"
+        "while e is not None:\n"
+        "    names.append(e); e = odbc.SQLDataSources(odbc.SQL_FETCH_NEXT)\n"
+        "print(names)\n"
+    )
+    r = run_py(code, env={"ODBCINI": tmp_path / ".odbc.ini"})
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert out[0] == "42"
+    assert "('w32dsn', " in out[1]

@@ -323,3 +323,49 @@ def test_pg_driver_calls_let_other_threads_run():
     assert not failed and done and done[0][0][1] == "got it"
     holder.close()
     waiter.close()
+
+
+def test_a_value_whose_str_raises(db, conn):
+    class Bad:
+        def __str__(self):
+            raise ValueError("no text for you")
+
+    cur = conn.cursor()
+    with pytest.raises(ValueError, match="no text for you"):
+        cur.execute("select ?", (Bad(),))
+    cur.execute("select ?", ("fine",))
+    assert cur.fetchall() == [("fine",)]
+
+
+def test_close_from_another_thread_while_fetching(db):
+    import threading
+
+    c = odbc.odbc(db.connect_string)
+    t = db.table()
+    cur = c.cursor()
+    cur.execute(f"create table {t}(a integer)")
+    cur.execute(f"insert into {t} values (?)", [(i,) for i in range(3000)])
+    cur.execute(f"select a from {t}")
+    started = threading.Event()
+    outcome = []
+
+    def fetch():
+        try:
+            while True:
+                rows = cur.fetchmany(10)
+                started.set()
+                if not rows:
+                    outcome.append("end")
+                    return
+        except odbc.error as e:
+            outcome.append(e)
+        finally:
+            started.set()
+
+    th = threading.Thread(target=fetch)
+    th.start()
+    started.wait(30)
+    c.close()
+    th.join(60)
+    assert not th.is_alive()
+    assert outcome and (outcome[0] == "end" or "closed" in str(outcome[0]))
