@@ -384,6 +384,26 @@ void bind_win32service(nb::module_ m) {
     }, "Handle"_a, "SecurityInformation"_a, "SecurityDescriptor"_a);
     m.def("QueryServiceObjectSecurity", [](nb::handle, nb::handle) { not_supported("QueryServiceObjectSecurity"); },
           "Handle"_a, "SecurityInformation"_a);
+    // Window stations and desktops: there are none.
+    m.def("GetThreadDesktop", [](nb::handle) { not_supported("GetThreadDesktop"); }, "ThreadId"_a);
+    m.def("EnumWindowStations", [] { not_supported("EnumWindowStations"); });
+    m.def("GetUserObjectInformation", [](nb::handle, nb::handle) { not_supported("GetUserObjectInformation"); },
+          "Handle"_a, "type"_a);
+    m.def("SetUserObjectInformation", [](nb::handle, nb::handle, nb::handle) {
+        not_supported("SetUserObjectInformation");
+    }, "Handle"_a, "info"_a, "type"_a);
+    m.def("OpenWindowStation", [](nb::handle, nb::handle, nb::handle) { not_supported("OpenWindowStation"); },
+          "szWinSta"_a, "Inherit"_a, "DesiredAccess"_a);
+    m.def("OpenDesktop", [](nb::handle, nb::handle, nb::handle, nb::handle) { not_supported("OpenDesktop"); },
+          "szDesktop"_a, "Flags"_a, "Inherit"_a, "DesiredAccess"_a);
+    m.def("CreateDesktop", [](nb::handle, nb::handle, nb::handle, nb::handle) { not_supported("CreateDesktop"); },
+          "Desktop"_a, "Flags"_a, "DesiredAccess"_a, "SecurityAttributes"_a.none());
+    m.def("OpenInputDesktop", [](nb::handle, nb::handle, nb::handle) { not_supported("OpenInputDesktop"); },
+          "Flags"_a, "Inherit"_a, "DesiredAccess"_a);
+    m.def("GetProcessWindowStation", [] { not_supported("GetProcessWindowStation"); });
+    m.def("CreateWindowStation", [](nb::handle, nb::handle, nb::handle, nb::handle) {
+        not_supported("CreateWindowStation");
+    }, "WindowStation"_a, "Flags"_a, "DesiredAccess"_a, "SecurityAttributes"_a.none());
 
     // For win32serviceutil and servicemanager: a service's named values
     // (PythonClass, Parameters\<option>), kept with its configuration.

@@ -239,7 +239,11 @@ def test_open_manager_arguments():
 def test_unsupported_functions_say_so():
     h = win32service.OpenSCManager(None, None, win32service.SC_MANAGER_ALL_ACCESS)
     for call, args in ((win32service.LockServiceDatabase, (h,)), (win32service.QueryServiceLockStatus, (h,)),
-                       (win32service.QueryServiceObjectSecurity, (h, 4))):
+                       (win32service.QueryServiceObjectSecurity, (h, 4)),
+                       (win32service.OpenWindowStation, ("WinSta0", False, 0)),
+                       (win32service.GetProcessWindowStation, ()), (win32service.EnumWindowStations, ()),
+                       (win32service.OpenDesktop, ("Default", 0, False, 0)),
+                       (win32service.GetThreadDesktop, (0,))):
         assert_winerror(pytest.raises(pywintypes.error, call, *args), winerror.ERROR_NOT_SUPPORTED)
     win32service.CloseServiceHandle(h)
 
