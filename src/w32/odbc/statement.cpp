@@ -28,6 +28,8 @@ constexpr SQLULEN kMaxBoundBytes = 8000;
 // What a long value gets in a block before it is read again in full.
 constexpr size_t kLongTextProbeChars = 256;
 constexpr size_t kLongBinaryProbeBytes = 1024;
+// A column's buffer grows (to hold the long values it meets) up to this, for all rows of a block.
+constexpr size_t kMaxColumnBytes = 8 * 1024 * 1024;
 
 ValueKind kind_of(SQLSMALLINT sql_type) {
     switch (sql_type) {
@@ -462,14 +464,14 @@ void Statement::plan_fetch() {
                 // Room for a surrogate pair per character, and for the text of non-character types.
                 size_t chars = is_long ? kLongTextProbeChars : std::max<size_t>(2 * c.size, 32);
                 b.width = (chars + 1) * sizeof(SQLWCHAR);
-                b.bound = !is_long || block_reads;
+                b.bound = !is_long || gd_bound;
                 break;
             }
             case ValueKind::Binary: {
                 b.c_type = SQL_C_BINARY;
                 bool is_long = c.size == 0 || c.size > kMaxBoundBytes || c.sql_type == SQL_LONGVARBINARY;
                 b.width = is_long ? kLongBinaryProbeBytes : c.size;
-                b.bound = !is_long || block_reads;
+                b.bound = !is_long || gd_bound;
                 break;
             }
         }
@@ -514,6 +516,7 @@ size_t Statement::fetch_block() {
         throw OdbcError(ErrorClass::Internal, "24000", "[24000] Invalid cursor state: no result set in FETCH");
     }
     if (finished_) return 0;
+    widen_columns();
     if (long_values_used_) {
         for (LongValue& v : long_values_) v.present = false;
         long_values_used_ = false;
@@ -540,9 +543,31 @@ size_t Statement::fetch_block() {
                 positioned = true;
             }
             read_long(r, c);
+            if (b.bound) {
+                // Values this long are common: bind a buffer that holds them (from the next block on).
+                size_t need = long_values_[r * bound_.size() + c].data.size() + terminator_bytes(b.c_type);
+                bound_[c].wanted_width = std::max(bound_[c].wanted_width, need);
+            }
         }
     }
     return rows;
+}
+
+void Statement::widen_columns() {
+    for (size_t c = 0; c < bound_.size(); ++c) {
+        Bound& b = bound_[c];
+        if (b.wanted_width <= b.width) continue;
+        size_t width = 64;
+        while (width < b.wanted_width) width *= 2;
+        b.wanted_width = 0;
+        if (width * rowset_ > kMaxColumnBytes) continue;  // such values stay read one by one
+        if (b.c_type == SQL_C_WCHAR) width += sizeof(SQLWCHAR);
+        b.width = width;
+        b.buffer.resize(b.width * rowset_);
+        SQLRETURN rc = SQLBindCol(stmt_, static_cast<SQLUSMALLINT>(c + 1), b.c_type, b.buffer.data(),
+                                  static_cast<SQLLEN>(b.width), b.indicator.data());
+        if (!succeeded(rc)) fail("BIND");
+    }
 }
 
 void Statement::read_long(size_t row, size_t column) {

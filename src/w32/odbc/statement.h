@@ -88,6 +88,7 @@ private:
         bool bound = false;   // else read with SQLGetData (a long column)
         bool fixed = false;   // fixed-width C type (no truncation possible)
         size_t width = 0;     // bytes per row in the buffer
+        size_t wanted_width = 0;  // the longest value read again in this block
         std::vector<char> buffer;
         std::vector<SQLLEN> indicator;
     };
@@ -105,6 +106,8 @@ private:
     void describe_result();
     void plan_fetch();
     void read_long(size_t row, size_t column);
+    // Rebinds the columns whose values outgrew their buffers in the last block.
+    void widen_columns();
     [[noreturn]] void fail(const char* action);
 
     std::shared_ptr<Connection> connection_;
