@@ -408,3 +408,29 @@ def test_pywin32_dsn_form_and_sqldatasources(tmp_path, run_py):
     out = r.stdout.splitlines()
     assert out[0] == "42"
     assert "('w32dsn', " in out[1]
+
+
+def test_long_values_across_blocks(db, conn):
+    # Short values first, then longer ones (the column's buffer grows), then
+    # longer still than the grown buffer, and NULLs among them.
+    t = db.table()
+    cur = conn.cursor()
+    cur.execute(f"create table {t}(k integer, s text, b {db.blob})")
+
+    def text(k):
+        return None if k % 97 == 0 else f"{k}:" + "\u00e9x" * (5 if k < 1500 else 700 if k < 3000 else 3000)
+
+    def raw(k):
+        return bytes([k % 251]) * (3 if k < 1500 else 2000 if k < 3000 else 9000)
+
+    rows = [(k, text(k), raw(k)) for k in range(3200)]
+    conn.setautocommit(0)
+    cur.execute(f"insert into {t} values (?, ?, ?)", rows)
+    conn.commit()
+    conn.setautocommit(1)
+    cur.execute(f"select k, s, b from {t} order by k")
+    got = cur.fetchall()
+    assert len(got) == len(rows)
+    for (k, s, b), (k2, s2, b2) in zip(got, rows):
+        assert (k, s) == (k2, s2)
+        assert bytes(b) == b2
