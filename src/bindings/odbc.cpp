@@ -250,7 +250,10 @@ nb::list fetchmany(PyCursor& self, long long n) {
 
 void close_cursor(PyCursor& self) {
     auto guard = lock_without_gil(self.stmt->connection());
-    self.stmt->close();
+    {
+        nb::gil_scoped_release release;  // freeing a statement may talk to the server
+        self.stmt->close();
+    }
     self.description = nb::none();
     self.block_rows = self.next_row = 0;
 }
