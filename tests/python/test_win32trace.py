@@ -264,9 +264,8 @@ def test_killed_writers_never_corrupt_or_wedge_the_buffer():
     win32trace.TermWrite()
     lines = text.splitlines()
     assert lines[-1] == "after the kills"
-    body = lines[:-1]
-    assert body, "the writers wrote nothing"
-    for line in body:
+    # (Empty if the last writer died starting the buffer again.)
+    for line in lines[:-1]:
         assert line.startswith("<") and line.endswith(">") and line.count("z") == 80, line
 
 

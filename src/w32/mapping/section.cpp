@@ -66,14 +66,25 @@ public:
     explicit NamespaceLock(const char* function) {
         const SessionPaths& paths = session_paths();
         ensure_private_dir(paths.runtime_dir);
-        std::string path = paths.runtime_dir + "/mappings.lock";
-        fd_ = io::UniqueFd(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+        fd_ = io::UniqueFd(open(lock_path().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
         if (!fd_) throw_errno(errno, function);
         retry_flock(fd_.get(), LOCK_EX, function);
     }
+    // For the last close: a session whose directory is gone (removed at
+    // exit) is not made again; false then.
+    static bool try_existing(std::optional<NamespaceLock>& lock) {
+        io::UniqueFd fd(open(lock_path().c_str(), O_RDWR | O_CLOEXEC));
+        if (!fd) return false;
+        while (flock(fd.get(), LOCK_EX) != 0)
+            if (errno != EINTR) return false;
+        lock.emplace(std::move(fd));
+        return true;
+    }
+    explicit NamespaceLock(io::UniqueFd locked) : fd_(std::move(locked)) {}
     // Closing the descriptor drops the lock.
 
 private:
+    static std::string lock_path() { return session_paths().runtime_dir + "/mappings.lock"; }
     io::UniqueFd fd_;
 };
 
@@ -325,13 +336,12 @@ Section::Section(io::UniqueFd fd, uint64_t size, uint64_t data_offset, bool file
 Section::~Section() {
     if (!name_fd_) return;
     untrack(this);
-    try {
-        NamespaceLock lock("CloseHandle");
-        // Nobody else holds it: the name goes with the last handle.
-        if (flock(name_fd_.get(), LOCK_EX | LOCK_NB) == 0) shm_unlink(shm_name_.c_str());
-    } catch (...) {
-        // The session directory is gone (process exit): nothing to remove.
-    }
+    std::optional<NamespaceLock> lock;
+    // Without the session's directory nobody can be opening the name: it
+    // goes anyway if nobody holds it.
+    NamespaceLock::try_existing(lock);
+    // Nobody else holds it: the name goes with the last handle.
+    if (flock(name_fd_.get(), LOCK_EX | LOCK_NB) == 0) shm_unlink(shm_name_.c_str());
 }
 
 void Section::take_own_lock_after_fork() noexcept {

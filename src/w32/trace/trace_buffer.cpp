@@ -156,7 +156,13 @@ void TraceBuffer::write_chunk(const char* data, size_t size) {
         len = *length();
         if (reads.load(std::memory_order_acquire) == seen) break;
     }
-    if (kBufferBytes - len < size) len = 0;  // pywin32's rule: start again, the old text is lost
+    if (kBufferBytes - len < size) {
+        // pywin32's rule: start again, the old text is lost. The discard is
+        // stored before the copy overwrites that text, so a writer killed
+        // during the copy leaves an empty buffer, never a torn one.
+        len = 0;
+        std::atomic_ref<uint32_t>(*length()).store(0, std::memory_order_release);
+    }
     std::memcpy(text() + len, data, size);
     std::atomic_ref<uint32_t>(*length()).store(uint32_t(len + size), std::memory_order_release);
     // Text in a buffer that had none: the collector must hear of it. Later
