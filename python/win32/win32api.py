@@ -249,12 +249,21 @@ def GetTempFileName(path, prefix, nUnique=0, /):
     """(name, unique): path/<3 chars of prefix><hex>.tmp. With nUnique 0 a
     new unique number is chosen and the empty file created (exclusively);
     otherwise the name is only formed."""
+    windows_spelling = path
+    path = _native._posix_path(path, "GetTempFileName")
     if not _os.path.isdir(path):
         raise error(ERROR_DIRECTORY, "GetTempFileName", "The directory name is invalid.")
     stem = (prefix or "")[:3]
+
+    def spelled(leaf):
+        # In the caller's spelling: a Windows directory gives a Windows name.
+        if windows_spelling != path:
+            return windows_spelling.rstrip("\\/") + "\\" + leaf
+        return _os.path.join(path, leaf)
+
     if nUnique:
         unique = nUnique & 0xFFFF
-        return _os.path.join(path, "%s%X.tmp" % (stem, unique)), unique
+        return spelled("%s%X.tmp" % (stem, unique)), unique
     unique = (_time.monotonic_ns() // 1_000_000) & 0xFFFF
     for _ in range(0x10000):
         unique = unique or 1
@@ -268,7 +277,7 @@ def GetTempFileName(path, prefix, nUnique=0, /):
             raise error(5 if isinstance(e, PermissionError) else ERROR_DIRECTORY, "GetTempFileName",
                         e.strerror or "") from None
         _os.close(fd)
-        return name, unique
+        return spelled(_os.path.basename(name)), unique
     raise error(80, "GetTempFileName", "The file exists.")  # ERROR_FILE_EXISTS
 
 
@@ -320,10 +329,10 @@ def ShellExecute(hwnd, op, file, params, _dir, bShow, /):
     if verb not in ("open", "explore"):
         raise error(ERROR_NO_ASSOCIATION, "ShellExecute",
                     "No application is associated with the specified file for this operation.")
-    cwd = _dir or None
+    cwd = _native._posix_path(_dir, "ShellExecute") if _dir else None
     if cwd and not _os.path.isdir(cwd):
         raise error(ERROR_DIRECTORY, "ShellExecute", "The directory name is invalid.")
-    target = file
+    target = file if "://" in file or file.startswith("mailto:") else _native._posix_path(file, "ShellExecute")
     base = cwd or _os.getcwd()
     local = target if _os.path.isabs(target) else _os.path.join(base, target)
     is_url = "://" in target or target.startswith("mailto:")
@@ -352,7 +361,7 @@ def ShellExecute(hwnd, op, file, params, _dir, bShow, /):
 def GetFileVersionInfo(Filename, SubBlock, /):
     """ELF and script files carry no version resource: ERROR_RESOURCE_TYPE_NOT_FOUND
     (what Windows gives for a file without one); ERROR_FILE_NOT_FOUND if missing."""
-    if not _os.path.exists(Filename):
+    if not _os.path.exists(_native._posix_path(Filename, "GetFileVersionInfo")):
         raise error(ERROR_FILE_NOT_FOUND, "GetFileVersionInfo", "The system cannot find the file specified.")
     raise error(ERROR_RESOURCE_TYPE_NOT_FOUND, "GetFileVersionInfo",
                 "The specified resource type cannot be found in the image file.")
@@ -516,9 +525,9 @@ def SearchPath(path, fileName, fileExt=None, /):
     (plus `fileExt` when it has no extension) in `path` (os.pathsep
     separated) or, when None, in the program's directory, the current
     directory and PATH; ERROR_FILE_NOT_FOUND otherwise."""
-    name = fileName
-    if fileExt and not _os.path.splitext(fileName)[1]:
-        name = fileName + fileExt
+    name = _native._posix_path(fileName, "SearchPath")
+    if fileExt and not _os.path.splitext(name)[1]:
+        name = name + fileExt
     if _os.path.isabs(name):
         candidates = [name]
     else:
@@ -526,7 +535,9 @@ def SearchPath(path, fileName, fileExt=None, /):
             dirs = [_os.path.dirname(_os.path.abspath(_sys.argv[0] or ".")), _os.getcwd()]
             dirs += [d for d in _os.environ.get("PATH", "").split(_os.pathsep) if d]
         else:
-            dirs = [d for d in path.split(_os.pathsep) if d]
+            # Windows separates with ';' (and its paths hold ':'); POSIX with ':'.
+            parts = path.split(";") if ";" in path or "\\" in path else path.split(_os.pathsep)
+            dirs = [_native._posix_path(d, "SearchPath") for d in parts if d]
         candidates = [_os.path.join(d, name) for d in dirs]
     for candidate in candidates:
         if _os.path.exists(candidate):

@@ -20,6 +20,7 @@
 #include "wait_args.h"
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/paths/drive_table.h"
 #include "w32/registry/reg_handles.h"
 
 namespace nb = nanobind;
@@ -31,6 +32,9 @@ namespace bindings {
 namespace {
 
 constexpr uint32_t kInvalidData = 13;  // ERROR_INVALID_DATA
+
+// Hive file names may be Windows paths (through the session's drive table).
+std::string hive_file(const std::string& file, const char* function) { return w32::paths::to_posix(file, function); }
 
 std::string str_or_empty(nb::handle obj, const char* what) {
     if (obj.is_none()) return {};
@@ -426,24 +430,24 @@ void bind_win32api_registry(nb::module_ m) {
           "made by any process.");
     m.def("RegSaveKey",
           [](HandleArg key, std::string file, nb::handle /*sa*/) {
-              with_key(key, "RegSaveKey", [&](reg::Key& k) { reg::save_key(k, file, "RegSaveKey"); });
+              with_key(key, "RegSaveKey", [&](reg::Key& k) { reg::save_key(k, hive_file(file, "RegSaveKey"), "RegSaveKey"); });
           },
           "key"_a, "filename"_a, "sa"_a.none() = nb::none(),
           "Saves the key and its subtree to a new hive file (a SQLite database; see docs/registry.md).");
     m.def("RegSaveKeyEx",
           [](HandleArg key, std::string file, nb::handle /*sa*/, long long /*flags*/) {
-              with_key(key, "RegSaveKeyEx", [&](reg::Key& k) { reg::save_key(k, file, "RegSaveKeyEx"); });
+              with_key(key, "RegSaveKeyEx", [&](reg::Key& k) { reg::save_key(k, hive_file(file, "RegSaveKeyEx"), "RegSaveKeyEx"); });
           },
           "Key"_a, "File"_a, "SecurityAttributes"_a.none() = nb::none(), "Flags"_a = 1,
           "Same as RegSaveKey (every format flag writes the one hive format).");
     m.def("RegRestoreKey",
           [](HandleArg key, std::string file, long long /*flags*/) {
-              with_key(key, "RegRestoreKey", [&](reg::Key& k) { reg::restore_key(k, file, "RegRestoreKey"); });
+              with_key(key, "RegRestoreKey", [&](reg::Key& k) { reg::restore_key(k, hive_file(file, "RegRestoreKey"), "RegRestoreKey"); });
           },
           "Key"_a, "File"_a, "Flags"_a = 0, "Replaces the key's values and subkeys by a saved hive's.");
     m.def("RegLoadKey",
           [](HandleArg key, std::string sub, std::string file) {
-              with_key(key, "RegLoadKey", [&](reg::Key& k) { reg::load_key(k, sub, file, "RegLoadKey"); });
+              with_key(key, "RegLoadKey", [&](reg::Key& k) { reg::load_key(k, sub, hive_file(file, "RegLoadKey"), "RegLoadKey"); });
           },
           "key"_a, "subKey"_a, "filename"_a,
           "Mounts a saved hive as a subkey of HKEY_LOCAL_MACHINE or HKEY_USERS.");

@@ -19,6 +19,7 @@
 #include "modules.h"
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/paths/drive_table.h"
 #include "w32/process/process_object.h"
 #include "w32/registry/value_codec.h"
 #include "w32/sysinfo/modules.h"
@@ -110,6 +111,11 @@ void set_handle_information(HandleArg h, long long mask, long long flags) {
     else w32::HandleTable::instance().lookup(h.value, fn);
 }
 
+// Windows paths (C:\..., \\?\...) through the session's drive table; POSIX ones unchanged.
+std::string posix_path(const std::string& path, const char* function) {
+    return w32::paths::is_windows_path(path) ? w32::paths::to_posix(path, function) : path;
+}
+
 void terminate_process(HandleArg process, long long exit_code) {
     (void)exit_code;  // POSIX keeps no exit code for a killed process: it ends by SIGKILL
     auto p = w32::process::process_of(process.value, "TerminateProcess");
@@ -158,10 +164,14 @@ void bind_win32api_system(nb::module_ m) {
     m.def("GetEnvironmentVariable", &environment_value, "variable"_a,
           "The variable's value (the name ignores case, as on Windows), or None.");
     m.def("GetEnvironmentVariableW", &environment_value, "Name"_a, "Same as GetEnvironmentVariable.");
-    m.def("LoadLibrary", [](const std::string& name) { return si::load_library(name); }, "fileName"_a,
+    m.def("LoadLibrary", [](const std::string& name) { return si::load_library(posix_path(name, "LoadLibrary")); },
+          "fileName"_a,
           "dlopen()s a shared library; ERROR_MOD_NOT_FOUND when it cannot be loaded.");
     m.def("LoadLibraryEx",
-          [](const std::string& name, nb::handle, long long) { return si::load_library(name); }, "fileName"_a,
+          [](const std::string& name, nb::handle, long long) {
+              return si::load_library(posix_path(name, "LoadLibraryEx"));
+          },
+          "fileName"_a,
           "handle"_a.none(), "flags"_a = 0, "Same as LoadLibrary.");
     m.def("FreeLibrary", [](nb::handle h) { si::free_library(module_arg(h, "FreeLibrary")); }, "hModule"_a.none(),
           "Drops one LoadLibrary reference.");
@@ -177,9 +187,15 @@ void bind_win32api_system(nb::module_ m) {
     m.def("GetModuleFileNameW",
           [](nb::handle h) { return si::module_file_name(module_arg(h, "GetModuleFileNameW")); },
           "hModule"_a.none(), "Same as GetModuleFileName.");
-    m.def("SetDllDirectory", &si::set_dll_directory, "PathName"_a.none(),
+    m.def("SetDllDirectory",
+          [](std::optional<std::string> dir) {
+              si::set_dll_directory(dir ? std::optional<std::string>(posix_path(*dir, "SetDllDirectory")) : dir);
+          },
+          "PathName"_a.none(),
           "A directory LoadLibrary searches first (None restores the default search).");
     m.def("GetDllDirectory", &si::dll_directory, "The directory set by SetDllDirectory ('' if none).");
+    m.def("_posix_path", &posix_path, "path"_a, "function"_a,
+          "The POSIX path of a Windows or POSIX path (for win32api's Python functions).");
     m.def("GetHandleInformation", &handle_information, "Object"_a,
           "HANDLE_FLAG_INHERIT when the handle is inherited by child processes.");
     m.def("SetHandleInformation", &set_handle_information, "Object"_a, "Mask"_a, "Flags"_a,

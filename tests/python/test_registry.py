@@ -405,3 +405,15 @@ def test_corrupt_user_hive_is_registry_corrupt_not_a_crash(tmp_path):
     assert r.stdout.split("\n")[:2] == ["%d RegOpenKey" % ERROR_REGISTRY_CORRUPT, "SOFTWARE"]
     from pywin32_posix._session import remove_private_session
     remove_private_session(str(root))
+
+
+def test_hive_files_may_be_windows_paths(key):
+    c_root = win32api._native._posix_path("C:\\", "test")
+    os.makedirs(os.path.join(c_root, "W32tHives"), exist_ok=True)
+    name = "C:\\W32tHives\\h%s.hive" % uuid.uuid4().hex[:8]
+    win32api.RegSetValueEx(key, "v", 0, win32con.REG_SZ, "windows path")
+    win32api.RegSaveKey(key, name)
+    assert os.path.isfile(os.path.join(c_root, "W32tHives", name.split("\\")[-1]))
+    win32api.RegDeleteValue(key, "v")
+    win32api.RegRestoreKey(key, name)
+    assert win32api.RegQueryValueEx(key, "v") == ("windows path", win32con.REG_SZ)

@@ -326,3 +326,16 @@ def test_date_and_time_pictures():
     assert win32api.GetDateFormat(0, 0, None)  # now
     with pytest.raises(TypeError):
         win32api.GetDateFormat(0, 0, "2024-03-05")
+
+
+def test_windows_paths_go_through_the_drive_table():
+    c_root = win32api._native._posix_path("C:\\", "test")
+    os.makedirs(os.path.join(c_root, "W32tTemp"), exist_ok=True)
+    name, unique = win32api.GetTempFileName("C:\\W32tTemp", "win")
+    assert name == "C:\\W32tTemp\\win%X.tmp" % unique
+    assert os.path.isfile(os.path.join(c_root, "W32tTemp", "win%X.tmp" % unique))
+    assert win32api.SearchPath("Z:\\usr\\bin;Z:\\bin", "sh")[0] in ("/usr/bin/sh", "/bin/sh")
+    libm = win32api.GetModuleFileName(win32api.GetModuleHandle("libm.so.6"))
+    h = win32api.LoadLibrary("Z:" + libm.replace("/", "\\"))
+    assert win32api.GetModuleFileName(h) == os.path.realpath(libm)
+    win32api.FreeLibrary(h)
