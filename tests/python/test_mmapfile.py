@@ -351,3 +351,16 @@ def test_windows_paths_and_share_modes_hold_with_win32file():
     assert_winerror(e, 32, "CreateFile")
     held.close()
     win32file.DeleteFile(path)
+
+
+def test_a_damaged_mapping_file_is_replaced_not_trusted():
+    name = uname("damaged")
+    path = _shm_path_of(name)
+    for junk in (b"", b"x" * 100, os.urandom(2 * PAGE)):
+        fd = os.open(path, os.O_CREAT | os.O_RDWR | os.O_TRUNC, 0o600)
+        os.write(fd, junk)
+        os.close(fd)
+        m = mmapfile.mmapfile(None, name, PAGE)
+        assert m.size() == PAGE and m.read(PAGE) == b"\0" * PAGE
+        m.close()
+        assert not os.path.exists(path)

@@ -204,6 +204,7 @@ std::optional<NamedHeader> read_header(int fd, const char* function) {
     if (pread(fd, &h, sizeof h, 0) != ssize_t(sizeof h)) return std::nullopt;
     if (h.magic != kMagic || !h.ready) return std::nullopt;
     if (h.name_bytes > kMaxNameBytes || h.path_bytes > kMaxPathBytes) return std::nullopt;
+    if (h.backing != kBackingPagingFile && h.backing != kBackingFile) return std::nullopt;
     if (h.backing == kBackingPagingFile && uint64_t(st.st_size) < kPageSize + h.size) return std::nullopt;
     return h;
 }
