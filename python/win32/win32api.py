@@ -710,3 +710,42 @@ def GetTimeFormat(locale, flags, time, _format=None, /):
         else:
             out.append(letter * run)
     return "".join(out)
+
+
+# --- OutputDebugString (the DBWIN protocol debug monitors speak) ------------------
+def OutputDebugString(msg, /):
+    """Hands `msg` to a debug monitor of the session, as Windows does: when a
+    monitor has created the DBWIN_BUFFER_READY and DBWIN_DATA_READY events
+    and the 4 KiB DBWIN_BUFFER section, waits (up to 10 s) for the buffer,
+    writes this process's id and the text (NUL-terminated, at most 4091
+    bytes), and signals the monitor. Without a monitor it does nothing, as
+    on Windows without a debugger."""
+    import struct
+
+    import mmapfile
+    import win32event
+    if not isinstance(msg, str):
+        raise TypeError("msg must be a string")
+    try:
+        ready = win32event.OpenEvent(win32event.SYNCHRONIZE, False, "DBWIN_BUFFER_READY")
+    except error:
+        return
+    try:
+        data_ready = win32event.OpenEvent(win32event.EVENT_MODIFY_STATE, False, "DBWIN_DATA_READY")
+    except error:
+        ready.Close()
+        return
+    try:
+        if win32event.WaitForSingleObject(ready, 10000) != win32event.WAIT_OBJECT_0:
+            return
+        text = msg.encode("utf-8", "replace")[:4096 - 5]
+        view = mmapfile.mmapfile(None, "DBWIN_BUFFER", 4096)
+        try:
+            view.seek(0)
+            view.write(struct.pack("<I", _os.getpid()) + text + b"\0")
+        finally:
+            view.close()
+        win32event.SetEvent(data_ready)
+    finally:
+        ready.Close()
+        data_ready.Close()

@@ -339,3 +339,36 @@ def test_windows_paths_go_through_the_drive_table():
     h = win32api.LoadLibrary("Z:" + libm.replace("/", "\\"))
     assert win32api.GetModuleFileName(h) == os.path.realpath(libm)
     win32api.FreeLibrary(h)
+
+
+def test_output_debug_string_reaches_a_monitor_process():
+    import struct
+    import subprocess
+    import mmapfile
+    import win32event
+    from w32util import LineReader, finish, popen_py
+    win32api.OutputDebugString("nobody listens")  # no monitor: returns at once
+    monitor = popen_py("""
+        import struct, mmapfile, win32event
+        ready = win32event.CreateEvent(None, 0, 0, "DBWIN_BUFFER_READY")
+        data = win32event.CreateEvent(None, 0, 0, "DBWIN_DATA_READY")
+        view = mmapfile.mmapfile(None, "DBWIN_BUFFER", 4096)
+        win32event.SetEvent(ready)
+        print("listening", flush=True)
+        for _ in range(2):
+            assert win32event.WaitForSingleObject(data, 15000) == win32event.WAIT_OBJECT_0
+            view.seek(0)
+            raw = view.read(4096)
+            pid = struct.unpack("<I", raw[:4])[0]
+            print(pid, raw[4:raw.index(b"\\0", 4)].decode(), flush=True)
+            win32event.SetEvent(ready)
+        """)
+    lines = LineReader(monitor)
+    assert lines.get() == "listening"
+    win32api.OutputDebugString("hello monitor")
+    assert lines.get() == "%d hello monitor" % os.getpid()
+    win32api.OutputDebugString("x" * 5000)
+    pid, text = lines.get().split(" ")
+    assert int(pid) == os.getpid() and text == "x" * 4091
+    rc, out, err = finish(monitor)
+    assert rc == 0, err
