@@ -749,3 +749,12 @@ def OutputDebugString(msg, /):
     finally:
         ready.Close()
         data_ready.Close()
+
+
+# --- profile (.ini) files (see pywin32_posix._profile) ------------------------------
+from pywin32_posix._profile import (  # noqa: E402,F401
+    GetProfileSection,
+    GetProfileVal,
+    WriteProfileSection,
+    WriteProfileVal,
+)

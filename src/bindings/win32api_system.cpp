@@ -20,6 +20,7 @@
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
 #include "w32/paths/drive_table.h"
+#include "w32/kernel/session_root.h"
 #include "w32/process/process_object.h"
 #include "w32/registry/value_codec.h"
 #include "w32/sysinfo/modules.h"
@@ -194,6 +195,13 @@ void bind_win32api_system(nb::module_ m) {
           "PathName"_a.none(),
           "A directory LoadLibrary searches first (None restores the default search).");
     m.def("GetDllDirectory", &si::dll_directory, "The directory set by SetDllDirectory ('' if none).");
+    m.def("_state_dir",
+          [] {
+              const std::string& dir = w32::session_paths().state_dir;
+              w32::ensure_private_dir(dir);
+              return dir;
+          },
+          "The session's state directory (created 0700).");
     m.def("_posix_path", &posix_path, "path"_a, "function"_a,
           "The POSIX path of a Windows or POSIX path (for win32api's Python functions).");
     m.def("GetHandleInformation", &handle_information, "Object"_a,
