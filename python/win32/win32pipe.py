@@ -2,10 +2,12 @@
 
 Named pipes (\\\\.\\pipe\\NAME) are AF_UNIX sockets in the session's runtime
 directory, private to the user; processes of one session (see
-PYWIN32_POSIX_ROOT) reach each other's pipes. Synchronous for now: an
-OVERLAPPED argument raises pywintypes.error(ERROR_NOT_SUPPORTED).
+PYWIN32_POSIX_ROOT) reach each other's pipes. ConnectNamedPipe, ReadFile,
+WriteFile and TransactNamedPipe also take an OVERLAPPED (win32file's I/O
+engine); GetOverlappedResult is win32file's, as pywin32 has it here too.
 """
 from pywin32_posix._errors import error  # noqa: F401
+from pywin32_posix._w32.win32file import GetOverlappedResult  # noqa: F401
 from pywin32_posix._w32.win32pipe import *  # noqa: F401,F403
 
 PIPE_ACCESS_INBOUND = 0x00000001

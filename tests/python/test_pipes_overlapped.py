@@ -175,3 +175,14 @@ def test_overlapped_pipe_bad_input():
     h.Close()
     with pytest.raises(pywintypes.error):
         win32file.GetOverlappedResult(h, ov, True)
+
+
+def test_win32pipe_has_get_overlapped_result():
+    r, w = win32pipe.CreatePipe(None, 0)
+    ov = pywintypes.OVERLAPPED()
+    rc, buf = win32file.ReadFile(r, 5, ov)
+    win32file.WriteFile(w, b"12345")
+    assert win32pipe.GetOverlappedResult(r, ov, True) == 5
+    assert bytes(buf) == b"12345"
+    r.Close()
+    w.Close()

@@ -335,3 +335,19 @@ def test_osfhandle_round_trip(path):
     with pytest.raises(pywintypes.error) as e:
         f._get_osfhandle(9999)
     assert winerr(e) == winerror.ERROR_INVALID_HANDLE
+
+
+def test_a_forked_child_closing_its_copy_keeps_the_parents_share(path):
+    h = create(path, share=0, disposition=f.CREATE_ALWAYS)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            h.Close()  # the child's copy of the handle
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    with pytest.raises(pywintypes.error) as e:
+        create(path, disposition=f.OPEN_EXISTING)
+    assert winerr(e) == winerror.ERROR_SHARING_VIOLATION
+    h.Close()
+    create(path, disposition=f.OPEN_EXISTING).Close()

@@ -103,6 +103,7 @@ ShareReservation& ShareReservation::operator=(ShareReservation&& other) noexcept
         release();
         lock_ = std::move(other.lock_);
         shared_ = std::exchange(other.shared_, nullptr);
+        owner_ = other.owner_;
         dev_ = other.dev_;
         ino_ = other.ino_;
     }
@@ -139,6 +140,7 @@ ShareReservation ShareReservation::acquire(dev_t dev, ino_t ino, uint32_t access
     // Without the page every read and write checks for locks: slower, still right.
     if (page != MAP_FAILED) r.shared_ = static_cast<std::atomic<uint32_t>*>(page);
     r.lock_ = std::move(fd);
+    r.owner_ = ::getpid();
     r.dev_ = dev;
     r.ino_ = ino;
     return r;
@@ -161,6 +163,12 @@ void ShareReservation::unmap() noexcept {
 bool ShareReservation::release() {
     unmap();
     if (!lock_) return false;
+    if (owner_ != ::getpid()) {
+        // A forked child's copy: the parent's descriptor keeps the open file
+        // description and its locks; closing ours changes nothing for it.
+        lock_.reset();
+        return false;
+    }
     int fd = lock_.get();
     if (lock_range(fd, F_OFD_SETLKW, F_WRLCK, kGuard, 1) != 0) {
         lock_.reset();

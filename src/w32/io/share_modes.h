@@ -31,7 +31,10 @@ class ShareReservation {
 public:
     ShareReservation() = default;
     ShareReservation(ShareReservation&& other) noexcept
-        : lock_(std::move(other.lock_)), shared_(std::exchange(other.shared_, nullptr)), dev_(other.dev_),
+        : lock_(std::move(other.lock_)),
+          owner_(other.owner_),
+          shared_(std::exchange(other.shared_, nullptr)),
+          dev_(other.dev_),
           ino_(other.ino_) {}
     ShareReservation& operator=(ShareReservation&&) noexcept;
     ~ShareReservation();
@@ -67,6 +70,7 @@ private:
     void unmap() noexcept;
 
     UniqueFd lock_;
+    pid_t owner_ = 0;  // a forked child shares the open file description: it must not unlock it
     std::atomic<uint32_t>* shared_ = nullptr;
     dev_t dev_ = 0;
     ino_t ino_ = 0;
