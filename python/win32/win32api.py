@@ -758,3 +758,36 @@ from pywin32_posix._profile import (  # noqa: E402,F401
     WriteProfileSection,
     WriteProfileVal,
 )
+
+
+def Apply(exceptionHandler, func, args, /):
+    """Calls func(*args). pywin32 calls exceptionHandler for a Win32
+    structured exception raised inside; POSIX has none, so it is not called
+    (Python exceptions propagate, as they do with pywin32)."""
+    return func(*args)
+
+
+def DebugBreak():
+    """A breakpoint trap (SIGTRAP): stops in an attached debugger, ends the
+    process without one, as Windows' unhandled breakpoint does."""
+    import signal
+    _os.kill(_os.getpid(), signal.SIGTRAP)
+
+
+def GetDomainName():
+    """The workgroup or domain of this machine: Samba's `workgroup` when
+    smb.conf sets one, else WORKGROUP (Windows' name for a machine in no domain)."""
+    try:
+        with open("/etc/samba/smb.conf", encoding="utf-8", errors="replace") as f:
+            section = None
+            for line in f:
+                s = line.strip()
+                if s.startswith("[") and "]" in s:
+                    section = s[1:s.index("]")].strip().lower()
+                elif section == "global" and "=" in s and not s.startswith((";", "#")):
+                    key, value = s.split("=", 1)
+                    if key.strip().lower() == "workgroup" and value.strip():
+                        return value.strip().upper()
+    except OSError:
+        pass
+    return "WORKGROUP"

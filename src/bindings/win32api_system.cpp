@@ -10,6 +10,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
 #include "w32/paths/drive_table.h"
+#include "w32/io/os_handles.h"
 #include "w32/kernel/session_root.h"
 #include "w32/process/process_object.h"
 #include "w32/registry/value_codec.h"
@@ -117,6 +119,36 @@ std::string posix_path(const std::string& path, const char* function) {
     return w32::paths::is_windows_path(path) ? w32::paths::to_posix(path, function) : path;
 }
 
+// SetStdHandle's replacements, as Windows keeps them per process (the C
+// library's descriptors 0-2 are left as they are, as Windows leaves the CRT's).
+std::mutex g_std_mutex;
+std::optional<w32::Handle> g_std_handles[3];
+
+int std_index(long long which, const char* function) {
+    if (which < -12 || which > -10) w32::throw_win32(w32::err::kInvalidHandle, function);
+    return int(-10 - which);
+}
+
+nb::object get_std_handle(long long which) {
+    int i = std_index(which, "GetStdHandle");
+    {
+        std::lock_guard lock(g_std_mutex);
+        if (g_std_handles[i]) return nb::int_(*g_std_handles[i]);
+    }
+    try {
+        return nb::int_(w32::io::handle_for_fd(i));
+    } catch (const w32::Win32Error&) {
+        return nb::int_(0);  // no standard handle: NULL, as Windows returns
+    }
+}
+
+void set_std_handle(long long which, HandleArg h) {
+    int i = std_index(which, "SetStdHandle");
+    if (h.value != 0) w32::HandleTable::instance().lookup(h.value, "SetStdHandle");
+    std::lock_guard lock(g_std_mutex);
+    g_std_handles[i] = h.value;
+}
+
 void terminate_process(HandleArg process, long long exit_code) {
     (void)exit_code;  // POSIX keeps no exit code for a killed process: it ends by SIGKILL
     auto p = w32::process::process_of(process.value, "TerminateProcess");
@@ -204,6 +236,11 @@ void bind_win32api_system(nb::module_ m) {
           "The session's state directory (created 0700).");
     m.def("_posix_path", &posix_path, "path"_a, "function"_a,
           "The POSIX path of a Windows or POSIX path (for win32api's Python functions).");
+    m.def("GetStdHandle", &get_std_handle, "handle"_a,
+          "The handle of standard input/output/error (STD_*_HANDLE): the one SetStdHandle set, "
+          "else the handle of descriptor 0, 1 or 2 (the same value each time); 0 when there is none.");
+    m.def("SetStdHandle", &set_std_handle, "handle"_a, "handle1"_a.none(),
+          "Replaces what GetStdHandle returns for this process (descriptors 0-2 stay as they are).");
     m.def("GetHandleInformation", &handle_information, "Object"_a,
           "HANDLE_FLAG_INHERIT when the handle is inherited by child processes.");
     m.def("SetHandleInformation", &set_handle_information, "Object"_a, "Mask"_a, "Flags"_a,

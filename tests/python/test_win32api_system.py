@@ -307,7 +307,7 @@ def test_console_title_without_terminal():
             "try:\n    win32api.SetConsoleTitle('x')\nexcept win32api.error as e:\n    print(e.winerror)\n"
             "print(win32api.GetConsoleTitle().startswith(__import__('sys').executable))\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                       start_new_session=True, stdin=subprocess.DEVNULL)
+                       start_new_session=True, stdin=subprocess.DEVNULL, cwd=os.environ["PYWIN32_POSIX_ROOT"])
     assert r.stdout.split() == ["6", "True"], r.stderr
 
 
@@ -372,3 +372,43 @@ def test_output_debug_string_reaches_a_monitor_process():
     assert int(pid) == os.getpid() and text == "x" * 4091
     rc, out, err = finish(monitor)
     assert rc == 0, err
+
+
+def test_std_handles():
+    import subprocess
+    code = """
+import win32api, win32file, win32event
+out = win32api.GetStdHandle(win32api.STD_OUTPUT_HANDLE)
+assert out and out == win32api.GetStdHandle(win32api.STD_OUTPUT_HANDLE)
+win32file.WriteFile(out, b"through the handle\\n")
+ev = win32event.CreateEvent(None, 0, 0, None)
+win32api.SetStdHandle(win32api.STD_ERROR_HANDLE, ev)
+assert win32api.GetStdHandle(win32api.STD_ERROR_HANDLE) == int(ev)
+try:
+    win32api.GetStdHandle(-13)
+except win32api.error as e:
+    print(e.winerror)
+try:
+    win32api.SetStdHandle(win32api.STD_INPUT_HANDLE, 0x7777770)
+except win32api.error as e:
+    print(e.winerror)
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       cwd=os.environ["PYWIN32_POSIX_ROOT"])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("\n")[:3] == ["through the handle", "6", "6"]
+
+
+def test_debug_break_ends_the_process_without_a_debugger():
+    import signal
+    import subprocess
+    r = subprocess.run([sys.executable, "-c", "import win32api; win32api.DebugBreak(); print('survived')"],
+                       capture_output=True, text=True, timeout=60, cwd=os.environ["PYWIN32_POSIX_ROOT"])
+    assert r.returncode == -signal.SIGTRAP and "survived" not in r.stdout
+
+
+def test_apply_and_domain_name():
+    assert win32api.Apply(None, lambda a, b: a + b, (2, 3)) == 5
+    with pytest.raises(ZeroDivisionError):
+        win32api.Apply(lambda *a: 0, lambda: 1 / 0, ())
+    assert win32api.GetDomainName().isupper() or win32api.GetDomainName() == "WORKGROUP"
