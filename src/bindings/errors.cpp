@@ -1,5 +1,6 @@
 #include "errors.h"
 
+#include <cstdint>
 #include <string>
 
 #include "w32/error/win32_error.h"
@@ -16,7 +17,9 @@ PyObject* g_error_class = nullptr;
 
 void raise_win32(const w32::Win32Error& e) {
     std::string_view text = w32::system_message(e.code());
-    nb::object args = nb::make_tuple(e.code(), e.function(),
+    // pywin32 builds the tuple with a C int: codes from 0x80000000 (HRESULTs,
+    // PDH and NTSTATUS-like codes) are negative, as winerror spells them.
+    nb::object args = nb::make_tuple(static_cast<int32_t>(e.code()), e.function(),
                                      nb::str(text.data(), text.size()));
     PyErr_SetObject(g_error_class, args.ptr());
 }

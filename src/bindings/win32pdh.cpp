@@ -95,7 +95,7 @@ nb::dict get_formatted_counter_array(uint64_t counter, long long format) {
 
 nb::tuple get_counter_info(uint64_t counter, bool explain) {
     pdh::CounterDetails d = pdh::get_counter_info(counter, explain);
-    return nb::make_tuple(d.type, d.version, d.status, d.scale, d.default_scale, d.user_data, d.query_user_data,
+    return nb::make_tuple(d.type, d.version, static_cast<int32_t>(d.status), d.scale, d.default_scale, d.user_data, d.query_user_data,
                           d.full_path, elements_tuple(d.elements), py_str_or_none(d.explain));
 }
 
@@ -212,7 +212,7 @@ void bind_win32pdh(nb::module_ m) {
     m.def("ExpandWildCardPath",
           [](const std::string& path) { return pdh::expand_wildcard_path(path, "ExpandWildCardPath"); },
           "wildCardPath"_a, Release(), "The paths a wildcard path stands for.");
-    m.def("ValidatePath", [](const std::string& path) { return pdh::validate_path(path); }, "path"_a, Release(),
+    m.def("ValidatePath", [](const std::string& path) { return static_cast<int32_t>(pdh::validate_path(path)); }, "path"_a, Release(),
           "0 when the path names an existing counter, else the PDH status saying why not.");
     m.def("LookupPerfIndexByName",
           [](const OptStr& machine, const std::string& name) { return pdh::lookup_perf_index_by_name(machine, name); },

@@ -39,7 +39,8 @@ def test_constants_match_the_sdk():
     assert win32pdh.PDH_FMT_NOCAP100 == 0x8000 and win32pdh.PDH_FMT_RAW == 0x10
     assert (win32pdh.PDH_MIN_SCALE, win32pdh.PDH_MAX_SCALE) == (-7, 7)
     assert win32pdh.PERF_DETAIL_WIZARD == 400 and win32pdh.PERF_DETAIL_NOVICE == 100
-    assert win32pdh.PDH_NO_DATA == 0x800007D5 and win32pdh.PDH_INVALID_HANDLE == 0xC0000BBC
+    # Signed, as pywin32 gives them.
+    assert win32pdh.PDH_NO_DATA == 0x800007D5 - (1 << 32) and win32pdh.PDH_INVALID_HANDLE == 0xC0000BBC - (1 << 32)
     assert win32pdh.error is pywintypes.error
     assert issubclass(win32pdh.counter_status_error, Exception)
 
