@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "dword_args.h"
 #include "handle.h"
 #include "modules.h"
 #include "w32/error/format_message.h"
@@ -31,9 +32,13 @@ std::vector<std::string> insert_strings(nb::handle inserts) {
 
 // FormatMessage(errCode) or FormatMessage(flags, source, messageId,
 // languageID, inserts), as pywin32 accepts both.
-std::string format_message(uint32_t flags_or_code, nb::handle source,
-                           std::optional<uint32_t> message_id, uint32_t /*language_id*/,
+std::string format_message(long long flags_or_code_arg, nb::handle source,
+                           std::optional<long long> message_id_arg, uint32_t /*language_id*/,
                            nb::handle inserts) {
+    // Codes from 0x80000000 come signed from pywin32 (winerror.E_FAIL < 0).
+    uint32_t flags_or_code = dword_arg(flags_or_code_arg, "flags");
+    std::optional<uint32_t> message_id;
+    if (message_id_arg) message_id = dword_arg(*message_id_arg, "messageId");
     if (!message_id) return w32::format_system_message(flags_or_code);
     std::optional<std::string> text;
     if (nb::isinstance<nb::str>(source)) text = nb::cast<std::string>(source);

@@ -227,3 +227,15 @@ def test_last_error_many_threads_interleaved():
     for t in threads:
         t.join()
     assert results == {i: 1000 + i for i in range(n)}
+
+
+def test_codes_from_0x80000000_are_signed_as_in_pywin32():
+    import winerror
+    # FormatMessage takes the signed spelling winerror uses, and the unsigned one.
+    assert win32api.FormatMessage(winerror.E_FAIL) == win32api.FormatMessage(0x80004005)
+    with pytest.raises(ValueError):
+        win32api.FormatMessage(1 << 40)
+    import win32pdh
+    with pytest.raises(pywintypes.error) as e:
+        win32pdh.CloseQuery(12345)
+    assert e.value.winerror < 0 and e.value.winerror & 0xFFFFFFFF == 0xC0000BBC  # PDH_INVALID_HANDLE
