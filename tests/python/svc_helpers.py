@@ -18,7 +18,9 @@ ROOT = os.environ["PYWIN32_POSIX_ROOT"]
 # The manager reads these when it starts (from the client that starts it).
 MANAGER_ENV = {
     "PYWIN32_POSIX_SCM_START_TIMEOUT_MS": "20000",
-    "PYWIN32_POSIX_SCM_CONTROL_TIMEOUT_MS": "1500",
+    # Long enough for a loaded machine's handlers, short enough for the
+    # test of a service that never answers.
+    "PYWIN32_POSIX_SCM_CONTROL_TIMEOUT_MS": "4000",
     "PYWIN32_POSIX_SCM_DELAYED_START_MS": "300",
     "PYWIN32_POSIX_SCM_SHUTDOWN_TIMEOUT_MS": "3000",
 }

@@ -213,10 +213,13 @@ def test_dispatcher_outside_a_service_process():
 
 
 def test_debug_mode_runs_in_the_console_until_ctrl_c():
+    def runs():
+        return sum(r.startswith("running") for r in sh.records("PyTestEcho"))
+    before = runs()  # the command-line test ran this class too
     p = subprocess.Popen([sys.executable, sh.SAMPLES, "EchoService", "debug", "extra"], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     try:
-        sh.wait_for(lambda: any(r.startswith("running") for r in sh.records("PyTestEcho")) or p.poll() is not None)
+        sh.wait_for(lambda: runs() > before or p.poll() is not None, what="the debug service to run")
         time.sleep(0.2)
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=30)
