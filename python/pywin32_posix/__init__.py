@@ -11,3 +11,16 @@ if _os.environ.get("PYWIN32_POSIX_DISABLE", "") not in ("", "0"):
     raise ImportError("pywin32-posix is disabled by PYWIN32_POSIX_DISABLE")
 
 __version__ = "0.1.0"
+
+
+def enable_stdlib_shims():
+    """Makes the standard library's Windows-only modules importable on our
+    state: `winreg` (on the registry of win32api) and `msvcrt` (where it
+    exists). Off by default, because libraries probe `import winreg` /
+    `import msvcrt` to detect Windows; PYWIN32_POSIX_STDLIB_SHIMS=1 turns it
+    on at interpreter start (see pywin32_posix.pth)."""
+    import sys
+
+    path = _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "_stdlib")
+    if path not in sys.path:
+        sys.path.append(path)

@@ -1,0 +1,102 @@
+"""The opt-in stand-ins for the standard library's Windows modules: off by
+default (libraries probe `import winreg` to detect Windows), on with
+PYWIN32_POSIX_STDLIB_SHIMS=1 or pywin32_posix.enable_stdlib_shims()."""
+import os
+import subprocess
+import sys
+
+import pytest
+import win32api
+import win32con
+
+import pywin32_posix
+
+
+def run(code, **env):
+    e = dict(os.environ)
+    for k in ("PYWIN32_POSIX_STDLIB_SHIMS", "PYWIN32_POSIX_DISABLE"):
+        e.pop(k, None)
+    e.update(env)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=e, timeout=60)
+
+
+def test_off_by_default_and_with_the_off_switch():
+    r = run("import winreg")
+    assert r.returncode == 1 and "No module named 'winreg'" in r.stderr
+    r = run("import winreg", PYWIN32_POSIX_STDLIB_SHIMS="0")
+    assert "No module named 'winreg'" in r.stderr
+    r = run("import winreg", PYWIN32_POSIX_STDLIB_SHIMS="1", PYWIN32_POSIX_DISABLE="1")
+    assert "No module named 'winreg'" in r.stderr
+
+
+def test_environment_variable_turns_winreg_on_for_a_process():
+    code = ("import winreg\n"
+            "k = winreg.CreateKey(winreg.HKEY_CURRENT_USER, r'Software\\ShimEnv')\n"
+            "winreg.SetValueEx(k, 'FromChild', 0, winreg.REG_SZ, 'set by winreg')\n"
+            "k.Close()\n")
+    r = run(code, PYWIN32_POSIX_STDLIB_SHIMS="1")
+    assert r.returncode == 0, r.stderr
+    k = win32api.RegOpenKey(win32con.HKEY_CURRENT_USER, r"Software\ShimEnv")
+    assert win32api.RegQueryValueEx(k, "FromChild") == ("set by winreg", win32con.REG_SZ)
+    k.Close()
+
+
+@pytest.fixture(scope="module")
+def winreg():
+    pywin32_posix.enable_stdlib_shims()
+    import winreg
+    return winreg
+
+
+def test_round_trip_read_back_through_win32api(winreg):
+    with winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, r"Software\ShimTest", 0, winreg.KEY_ALL_ACCESS) as k:
+        winreg.SetValueEx(k, "Text", 0, winreg.REG_SZ, "hello")
+        winreg.SetValueEx(k, "Number", 0, winreg.REG_DWORD, 42)
+        winreg.SetValueEx(k, "Big", 0, winreg.REG_QWORD, 1 << 40)
+        winreg.SetValueEx(k, "Lines", 0, winreg.REG_MULTI_SZ, ["a", "b"])
+        winreg.SetValueEx(k, "Blob", 0, winreg.REG_BINARY, b"\x00\x01")
+        winreg.SetValue(k, "Sub", winreg.REG_SZ, "default of Sub")
+    h = win32api.RegOpenKey(win32con.HKEY_CURRENT_USER, r"Software\ShimTest")
+    assert win32api.RegQueryValueEx(h, "Text") == ("hello", win32con.REG_SZ)
+    assert win32api.RegQueryValueEx(h, "Number") == (42, win32con.REG_DWORD)
+    assert win32api.RegQueryValueEx(h, "Lines") == (["a", "b"], win32con.REG_MULTI_SZ)
+    h.Close()
+    with winreg.OpenKey(winreg.HKEY_CURRENT_USER, r"Software\ShimTest") as k:
+        assert winreg.QueryValueEx(k, "Big") == (1 << 40, winreg.REG_QWORD)
+        assert winreg.QueryValueEx(k, "Blob") == (b"\x00\x01", winreg.REG_BINARY)
+        assert winreg.QueryValue(k, "Sub") == "default of Sub"
+        subkeys, values, modified = winreg.QueryInfoKey(k)
+        assert (subkeys, values) == (1, 5) and modified > 0
+        assert winreg.EnumKey(k, 0) == "Sub"
+        names = {winreg.EnumValue(k, i)[0] for i in range(values)}
+        assert names == {"Text", "Number", "Big", "Lines", "Blob"}
+        with pytest.raises(OSError) as e:
+            winreg.EnumValue(k, values)
+        assert e.value.winerror == 259  # ERROR_NO_MORE_ITEMS
+    winreg.DeleteKey(winreg.HKEY_CURRENT_USER, r"Software\ShimTest\Sub")
+    with winreg.OpenKey(winreg.HKEY_CURRENT_USER, r"Software\ShimTest", 0, winreg.KEY_SET_VALUE) as k:
+        winreg.DeleteValue(k, "Text")
+    winreg.DeleteKey(winreg.HKEY_CURRENT_USER, r"Software\ShimTest")
+
+
+def test_errors_are_oserror_with_winerror(winreg):
+    with pytest.raises(FileNotFoundError) as e:
+        winreg.OpenKey(winreg.HKEY_CURRENT_USER, r"Software\NoSuchKeyHere")
+    assert e.value.winerror == 2
+    with pytest.raises(OSError):
+        winreg.QueryValueEx(winreg.HKEY_CURRENT_USER, "NoSuchValue")
+    with pytest.raises(TypeError):
+        winreg.OpenKey("HKEY_CURRENT_USER", "Software")
+    with pytest.raises(TypeError):
+        winreg.SetValue(winreg.HKEY_CURRENT_USER, "x", winreg.REG_DWORD, 5)
+    with pytest.raises(NotImplementedError):
+        winreg.DisableReflectionKey(winreg.HKEY_CURRENT_USER)
+    k = winreg.CreateKey(winreg.HKEY_CURRENT_USER, r"Software\ShimClosed")
+    k.Close()
+    assert not k and k.handle == 0
+    with pytest.raises(OSError):
+        winreg.QueryInfoKey(k)
+    k.Close()  # twice is harmless, as in CPython
+    winreg.DeleteKey(winreg.HKEY_CURRENT_USER, r"Software\ShimClosed")
+    assert winreg.error is OSError
+    assert winreg.ExpandEnvironmentStrings("%PATH%") == os.environ["PATH"]
