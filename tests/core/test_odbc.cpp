@@ -40,6 +40,9 @@ TEST(OdbcConnectionString, DriverIsFoundAndReplaced) {
     EXPECT_EQ(odbc::driver_name(u"Driver=SQLite3;Database=a"), u"SQLite3");
     EXPECT_EQ(odbc::driver_name(u"Driver={a}}b};x=1"), u"a}b");
     EXPECT_EQ(odbc::driver_name(u"DSN=x"), u"");
+    EXPECT_EQ(odbc::attribute(u"Driver=x;DATABASE={C:\\a b\\c.db}", u"database"), u"C:\\a b\\c.db");
+    EXPECT_EQ(odbc::with_attribute(u"Driver=x;Database=C:\\a.db;Y=1", u"database", u"/a.db"),
+              u"Driver=x;Database=/a.db;Y=1");
 }
 
 TEST(OdbcMarkers, ColonNumbersBecomeQuestionMarks) {

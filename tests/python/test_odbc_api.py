@@ -2,13 +2,14 @@
 parameters of every common type, fetching, description, transactions)."""
 import datetime
 import decimal
+import os
 import threading
 import warnings
 
 import pytest
 
 import odbc
-from odbc_helpers import conn, db, pg_server  # noqa: F401  (fixtures)
+from odbc_helpers import conn, db  # noqa: F401  (fixtures)
 
 
 def test_module_surface():
@@ -434,3 +435,23 @@ def test_long_values_across_blocks(db, conn):
     for (k, s, b), (k2, s2, b2) in zip(got, rows):
         assert (k, s) == (k2, s2)
         assert bytes(b) == b2
+
+
+def test_sqlite_database_given_as_a_windows_path(tmp_path):
+    # Z: is /: the file lands where the POSIX path says.
+    windows = "Z:" + str(tmp_path / "win.db").replace("/", "\\")
+    c = odbc.odbc(f"Driver={{SQLite3 ODBC Driver}};Database={windows}")
+    c.cursor().execute("create table w(a integer)")
+    c.close()
+    assert (tmp_path / "win.db").exists()
+    # C: is the session's own directory: the same file again by its Windows name.
+    name = f"C:\\w32-odbc-{os.getpid()}.db"
+    c = odbc.odbc(f"Driver={{SQLite3}};Database={name}")
+    c.cursor().execute("create table if not exists w(a integer)")
+    c.cursor().execute("insert into w values (?)", (7,))
+    c.close()
+    c = odbc.odbc(f"Driver={{SQLite3}};Database={name.replace(chr(92), '/')}")
+    cur = c.cursor()
+    cur.execute("select a from w")
+    assert cur.fetchall() == [(7,)]
+    c.close()

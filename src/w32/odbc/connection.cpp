@@ -2,10 +2,13 @@
 
 #include <sqlext.h>
 
+#include <cctype>
+
 #include "w32/odbc/connection_string.h"
 #include "w32/odbc/environment.h"
 #include "w32/odbc/odbc_error.h"
 #include "w32/odbc/wide_text.h"
+#include "w32/paths/drive_table.h"
 
 namespace w32::odbc {
 
@@ -24,10 +27,30 @@ std::u16string with_located_driver(std::u16string conn) {
     return with_driver(conn, utf16_from_utf8(library));
 }
 
+bool is_sqlite_driver(std::u16string_view driver) {
+    std::string name = utf8_from_utf16(driver);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return name.find("sqlite") != std::string::npos;
+}
+
+// Code written for Windows names its SQLite file with a Windows path
+// (Database=C:\data\app.db): it goes through the session's drive table, as
+// every path does. A path the table cannot take is left to the driver.
+std::u16string with_posix_database(std::u16string conn) {
+    if (!is_sqlite_driver(driver_name(conn))) return conn;
+    std::string database = utf8_from_utf16(attribute(conn, u"database"));
+    if (database.empty() || !w32::paths::is_windows_path(database)) return conn;
+    try {
+        return with_attribute(conn, u"database", utf16_from_utf8(w32::paths::to_posix(database, "odbc")));
+    } catch (const std::exception&) {
+        return conn;
+    }
+}
+
 }  // namespace
 
 Connection::Connection(std::u16string_view text)
-    : connection_string_(with_located_driver(expand_connection_string(text))) {
+    : connection_string_(with_located_driver(with_posix_database(expand_connection_string(text)))) {
     if (!succeeded(SQLAllocHandle(SQL_HANDLE_DBC, environment(), &dbc_))) {
         dbc_ = SQL_NULL_HDBC;
         throw_diagnostics(SQL_HANDLE_ENV, environment(), "ALLOCATION");

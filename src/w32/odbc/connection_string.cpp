@@ -66,11 +66,10 @@ std::vector<Attribute> attributes(std::u16string_view s) {
     return out;
 }
 
-bool is_driver_key(const std::u16string& k) {
-    if (k.size() != 6) return false;
-    const char* want = "driver";
-    for (size_t i = 0; i < 6; ++i) {
-        if (k[i] >= 128 || std::tolower(k[i]) != want[i]) return false;
+bool same_key(const std::u16string& k, std::u16string_view want) {
+    if (k.size() != want.size()) return false;
+    for (size_t i = 0; i < k.size(); ++i) {
+        if (k[i] >= 128 || std::tolower(k[i]) != std::tolower(want[i])) return false;
     }
     return true;
 }
@@ -97,16 +96,16 @@ std::u16string expand_connection_string(std::u16string_view text) {
     return out;
 }
 
-std::u16string driver_name(std::u16string_view conn) {
+std::u16string attribute(std::u16string_view conn, std::u16string_view key) {
     for (const auto& a : attributes(conn)) {
-        if (is_driver_key(a.key)) return a.value;
+        if (same_key(a.key, key)) return a.value;
     }
     return {};
 }
 
-std::u16string with_driver(std::u16string_view conn, std::u16string_view value) {
+std::u16string with_attribute(std::u16string_view conn, std::u16string_view key, std::u16string_view value) {
     for (const auto& a : attributes(conn)) {
-        if (!is_driver_key(a.key)) continue;
+        if (!same_key(a.key, key)) continue;
         std::u16string out(conn.substr(0, a.value_begin));
         out += value;
         out += conn.substr(a.end);

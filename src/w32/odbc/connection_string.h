@@ -11,10 +11,16 @@ namespace w32::odbc {
 // string passes through.
 std::u16string expand_connection_string(std::u16string_view text);
 
-// The DRIVER value of a connection string (braces removed), or empty.
-std::u16string driver_name(std::u16string_view conn);
+// The value of attribute `key` (any case; braces removed), or empty.
+std::u16string attribute(std::u16string_view conn, std::u16string_view key);
 
-// `conn` with its DRIVER value replaced by `value`.
-std::u16string with_driver(std::u16string_view conn, std::u16string_view value);
+// `conn` with the value of attribute `key` replaced by `value` (unchanged
+// when it has no such attribute).
+std::u16string with_attribute(std::u16string_view conn, std::u16string_view key, std::u16string_view value);
+
+inline std::u16string driver_name(std::u16string_view conn) { return attribute(conn, u"driver"); }
+inline std::u16string with_driver(std::u16string_view conn, std::u16string_view value) {
+    return with_attribute(conn, u"driver", value);
+}
 
 }  // namespace w32::odbc
