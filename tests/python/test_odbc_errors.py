@@ -380,3 +380,54 @@ def test_close_from_another_thread_while_fetching(db):
     th.join(60)
     assert not th.is_alive()
     assert outcome and (outcome[0] == "end" or "closed" in str(outcome[0]))
+
+
+def test_bad_arguments_to_the_small_calls(db, conn):
+    with pytest.raises(odbc.internalError) as e:
+        odbc.SQLDataSources(999)
+    check_message(e, "HY103")
+    with pytest.raises(TypeError):
+        odbc.SQLDataSources("first")
+    with pytest.raises(TypeError):
+        conn.setautocommit("yes")
+    cur = conn.cursor()
+    cur.execute("select 1")
+    with pytest.raises(TypeError):
+        cur.fetchmany("3")
+    with pytest.raises(TypeError):
+        cur.setoutputsize("big")
+    assert cur.fetchall() == [(1,)]
+
+
+def test_pg_server_stopped_during_a_query():
+    import threading
+
+    pg_server()  # skips where PostgreSQL cannot run
+    server = PgServer().init().start()
+    try:
+        c = odbc.odbc(server.connect_string())
+        watcher = odbc.odbc(server.connect_string())
+        outcome = []
+
+        def query():
+            try:
+                c.cursor().execute("select pg_sleep(60)")
+                outcome.append("finished")
+            except Exception as e:  # checked below
+                outcome.append(e)
+
+        th = threading.Thread(target=query, daemon=True)
+        th.start()
+        wc = watcher.cursor()
+        for _ in range(600):
+            wc.execute("select count(*) from pg_stat_activity where query like 'select pg_sleep%'")
+            if wc.fetchone()[0] >= 1:
+                break
+            th.join(0.05)
+        server.stop("immediate")
+        th.join(30)
+        assert not th.is_alive()
+        assert len(outcome) == 1 and isinstance(outcome[0], odbc.opError), outcome
+        assert str(outcome[0]).endswith(" in EXEC")
+    finally:
+        server.cleanup()
