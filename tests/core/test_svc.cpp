@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include "w32/error/win32_error.h"
-#include "w32/svc/command_line.h"
+#include "w32/process/command_line.h"
 #include "w32/svc/protocol.h"
 #include "w32/svc/service_store.h"
 
 using namespace w32::svc;
+using w32::process::quote_argument;
+using w32::process::split_command_line;
 
 TEST(ServiceCommandLine, SplitsLikeWindows) {
     EXPECT_EQ(split_command_line("prog a  b"), (std::vector<std::string>{"prog", "a", "b"}));

@@ -1,15 +1,15 @@
-#include "w32/svc/command_line.h"
+#include "w32/process/command_line.h"
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
 
-namespace w32::svc {
+namespace w32::process {
 
 // Windows' rule (CommandLineToArgvW): backslashes are literal except before
 // a quote, where 2n of them give n and the quote delimits, and 2n+1 give n
 // and a literal quote. Paths such as C:\dir\x.exe and \\server\share keep
 // their backslashes.
-std::vector<std::string> split_command_line(const std::string& command_line) {
+std::vector<std::string> split_command_line(const std::string& command_line, const char* function) {
     std::vector<std::string> args;
     std::string current;
     bool in_word = false, quoted = false;
@@ -45,7 +45,7 @@ std::vector<std::string> split_command_line(const std::string& command_line) {
         }
         ++i;
     }
-    if (quoted) throw_win32(w32::err::kInvalidParameter, "StartService");
+    if (quoted) throw_win32(w32::err::kInvalidParameter, function);
     if (in_word) args.push_back(std::move(current));
     return args;
 }
@@ -68,4 +68,4 @@ std::string quote_argument(const std::string& argument) {
     return quoted + "\"";
 }
 
-}  // namespace w32::svc
+}  // namespace w32::process

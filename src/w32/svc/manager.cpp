@@ -32,7 +32,7 @@
 #include "w32/io/unique_fd.h"
 #include "w32/kernel/session_root.h"
 #include "w32/process/proc_stat.h"
-#include "w32/svc/command_line.h"
+#include "w32/process/command_line.h"
 #include "w32/svc/manager_state.h"
 #include "w32/svc/protocol.h"
 #include "w32/svc/service_errors.h"
@@ -483,7 +483,7 @@ void Manager::launch(Service& s) {
     detach_process(s);
     std::vector<std::string> argv;
     try {
-        argv = split_command_line(s.config.binary_path);
+        argv = process::split_command_line(s.config.binary_path, "StartService");
     } catch (const Win32Error& e) {
         return fail_start(s, e.code());
     }
