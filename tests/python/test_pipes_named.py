@@ -2,6 +2,7 @@
 busy and timeout errors, and what a killed peer leaves the other side."""
 import os
 import signal
+import subprocess
 
 import pytest
 
@@ -52,7 +53,10 @@ def test_message_mode_keeps_boundaries_across_processes():
 def test_short_read_gives_more_data_and_the_rest_stays_readable():
     name = pipe_name("more")
     h = server(name)
-    child = popen_child("win32file.WriteFile(client(sys.argv[1]), b'0123456789'); time.sleep(0.5)", name)
+    # The client stays until the parent is done (stdin closes): a client that
+    # left before ConnectNamedPipe would rightly give ERROR_NO_DATA.
+    child = popen_child("c = client(sys.argv[1]); win32file.WriteFile(c, b'0123456789'); sys.stdin.read()", name,
+                        stdin=subprocess.PIPE)
     win32pipe.ConnectNamedPipe(h, None)
     assert win32file.ReadFile(h, 4) == (ERROR_MORE_DATA, b"0123")
     assert win32pipe.PeekNamedPipe(h, 2) == (b"45", 6, 4)
@@ -69,9 +73,10 @@ def test_byte_mode_is_a_stream():
         """
         c = client(sys.argv[1])
         win32file.WriteFile(c, b"abc"); win32file.WriteFile(c, b"def")
-        time.sleep(0.5)
+        sys.stdin.read()
         """,
         name,
+        stdin=subprocess.PIPE,
     )
     win32pipe.ConnectNamedPipe(h, None)
     got = b""
