@@ -149,11 +149,15 @@ def main():
     if pyodbc is None:
         print("pyodbc is not installed (pip install -r bench/requirements.txt): ours only")
     tmp = tempfile.mkdtemp(prefix="bench-odbc-")
+    import glob
+    import pg_server
+
+    sqlite = (glob.glob("/usr/lib/*/odbc/libsqlite3odbc.so") or [None])[0]
+    pg_server.use_private_odbcinst(os.path.join(tmp, "odbcinst"), sqlite)
     try:
         db = os.path.join(tmp, "bench.db")
         run("SQLite (libsqliteodbc)", f"Driver={{SQLite3}};Database={db}", fill_sqlite, args)
         if not args.no_pg:
-            import pg_server
             why = pg_server.PgServer.unavailable()
             if why:
                 print(f"\nPostgreSQL: skipped ({why})")

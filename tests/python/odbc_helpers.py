@@ -12,7 +12,12 @@ import uuid
 
 import pytest
 
-from pg_server import PgServer
+from pg_server import PgServer, use_private_odbcinst
+
+# Before any ODBC call of this run (conftest has set the run's root by now).
+# SQLite stays unregistered there: the tests reach it as the embedded
+# default does, by its well-known name.
+use_private_odbcinst(os.path.join(os.environ["PYWIN32_POSIX_ROOT"], "odbc"))
 
 _server = None
 _server_failure = None

@@ -22,6 +22,26 @@ DRIVER = "PostgreSQL Unicode"
 DRIVER_PATHS = glob.glob("/usr/lib/*/odbc/psqlodbcw.so") + glob.glob("/usr/lib/odbc/psqlodbcw.so")
 
 
+def use_private_odbcinst(directory, sqlite_library=None):
+    """Points this process (and its children) at an odbcinst.ini of its own.
+
+    Debian's /etc/odbcinst.ini turns psqlODBC's communication log on, which
+    leaves a psqlodbc_*.log in /tmp for every process; this one registers
+    psqlODBC with the log off (and, given its library, the SQLite driver as
+    "SQLite3", for peers such as pyodbc that need it registered). Call it
+    before the first ODBC call: the driver manager reads the variable once.
+    """
+    os.makedirs(directory, exist_ok=True)
+    lines = []
+    if DRIVER_PATHS:
+        lines += [f"[{DRIVER}]", f"Driver={DRIVER_PATHS[0]}", "CommLog=0", "Debug=0", ""]
+    if sqlite_library:
+        lines += ["[SQLite3]", f"Driver={sqlite_library}", ""]
+    with open(os.path.join(directory, "odbcinst.ini"), "w") as f:
+        f.write("\n".join(lines))
+    os.environ["ODBCSYSINI"] = directory
+
+
 def _bin_dir():
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if found:
@@ -143,7 +163,9 @@ class PgServer:
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def connect_string(self, **extra):
+        # CommLog/Debug off: Debian's odbcinst.ini turns psqlODBC's
+        # communication log on, a file in /tmp for every process.
         parts = {"Driver": "{%s}" % DRIVER, "Server": "127.0.0.1", "Port": self.port,
-                 "Database": "postgres", "Uid": "w32test", "Pwd": ""}
+                 "Database": "postgres", "Uid": "w32test", "Pwd": "", "CommLog": 0, "Debug": 0}
         parts.update(extra)
         return ";".join(f"{k}={v}" for k, v in parts.items())

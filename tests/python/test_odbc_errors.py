@@ -243,7 +243,7 @@ def test_pg_connection_refused():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with pytest.raises(odbc.opError) as e:
-        odbc.odbc(f"Driver={{PostgreSQL Unicode}};Server=127.0.0.1;Port={port};Database=x;Uid=x")
+        odbc.odbc(f"Driver={{PostgreSQL Unicode}};Server=127.0.0.1;Port={port};Database=x;Uid=x;CommLog=0")
     check_message(e)
     assert e.value.sqlstate.startswith("08")
 
