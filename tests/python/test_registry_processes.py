@@ -216,3 +216,19 @@ def test_notify_on_a_predefined_key_stays_armed():
     assert rc == 0, err
     assert win32event.WaitForSingleObject(ev, LONG_MS) == win32event.WAIT_OBJECT_0
     win32api.RegDeleteValue(HKCU, "w32t-root-value")
+
+
+def test_load_key_is_a_name_change_of_the_root(tmp_path):
+    src = win32api.RegCreateKey(HKCU, "Software\\w32test-proc\\tosave")
+    f = str(tmp_path / "l.hive")
+    win32api.RegSaveKey(src, f)
+    src.Close()
+    ev = win32event.CreateEvent(None, True, False, None)
+    win32api.RegNotifyChangeKeyValue(win32con.HKEY_USERS, False, win32api.REG_NOTIFY_CHANGE_NAME, ev, True)
+    name = "w32t-notify-load"
+    win32api.RegLoadKey(win32con.HKEY_USERS, name, f)
+    try:
+        assert win32event.WaitForSingleObject(ev, LONG_MS) == win32event.WAIT_OBJECT_0
+    finally:
+        win32api.RegUnLoadKey(win32con.HKEY_USERS, name)
+        win32api.RegDeleteKey(HKCU, "Software\\w32test-proc\\tosave")

@@ -661,7 +661,8 @@ void Hive::clear_key(int64_t key, const std::string& path, const char* function)
 
 void Hive::set_mount(std::string_view name, std::optional<std::string> file, const char* function) {
     std::string fold = fold_name(name);
-    write(fold, kChangeName, function, [&] {
+    // The root's list of subkeys changes.
+    write("", kChangeName, function, [&] {
         if (file) {
             Statement stale(*db_, "DELETE FROM mounts WHERE fold=?1 AND boot_id<>?2", function);
             stale.bind(1, std::string_view(fold));
