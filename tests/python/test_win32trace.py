@@ -229,15 +229,19 @@ def test_ctrl_c_interrupts_blockingread():
 
 
 def test_killed_writers_never_corrupt_or_wedge_the_buffer():
-    # Writers killed at random points, often in the middle of a 32 KiB
-    # write (with no collector they never wait): every line read is whole.
-    # This process holds the buffer as a writer meanwhile.
+    # Writers killed at random points, often in the middle of a write of
+    # nearly 32 KiB (with no collector they never wait): every line read is
+    # whole. (A longer write goes in pieces, each whole or not at all.)
+    # This process holds the buffer as a writer meanwhile (drained first).
     win32trace.InitWrite()
+    win32trace.InitRead()
+    win32trace.read()
+    win32trace.TermRead()
     code = """
         import os, win32trace
         win32trace.InitWrite()
         line = f"<{os.getpid()}:" + "z" * 80 + ">\\n"
-        block = line * 380
+        block = line * 370  # under 32 KiB: one piece, whole or not at all
         win32trace.write(block)
         print("writing", flush=True)
         while True:
@@ -332,7 +336,15 @@ def test_blockingread_lets_other_threads_run(reader):
     # The wait releases the GIL: this thread writes while another waits.
     from w32util import Worker
 
-    waiting = Worker(win32trace.blockingread, LONG_MS)
+    def wait_for_text():
+        # A signal left by an earlier write may end one wait with "".
+        text = ""
+        deadline = time.monotonic() + 30
+        while not text and time.monotonic() < deadline:
+            text = win32trace.blockingread(LONG_MS)
+        return text
+
+    waiting = Worker(wait_for_text)
     time.sleep(0.1)
     win32trace.InitWrite()
     try:
