@@ -85,9 +85,10 @@ void Connection::connect(const char* action) {
 
 void Connection::drop_link() noexcept {
     if (connected_) {
-        // Frees the statements of this connection too (ODBC 3).
+        // Frees the statements of this connection too (ODBC 3): theirs is an old generation now.
         SQLDisconnect(dbc_);
         connected_ = false;
+        ++generation_;
     }
 }
 
@@ -143,7 +144,6 @@ void Connection::close() {
     }
     drop_link();
     closed_ = true;
-    ++generation_;  // the statements' handles went with the link
 }
 
 void Connection::release_statement(SQLHSTMT stmt, uint64_t generation) noexcept {
