@@ -791,3 +791,40 @@ def GetDomainName():
     except OSError:
         pass
     return "WORKGROUP"
+
+
+# --- setting the clock --------------------------------------------------------------
+ERROR_PRIVILEGE_NOT_HELD = 1314
+
+
+def _set_clock(seconds, function):
+    try:
+        _time.clock_settime(_time.CLOCK_REALTIME, seconds)
+    except PermissionError:
+        raise error(ERROR_PRIVILEGE_NOT_HELD, function,
+                    "A required privilege is not held by the client.") from None
+    except (OSError, OverflowError, ValueError):
+        raise error(ERROR_INVALID_PARAMETER, function, "The parameter is incorrect.") from None
+
+
+def SetSystemTime(year, month, dayOfWeek, day, hour, minute, second, milliseconds, /):
+    """Sets the clock to a UTC time (dayOfWeek is ignored, as Windows ignores
+    it). Needs CAP_SYS_TIME (root), as Windows needs SE_SYSTEMTIME_NAME:
+    ERROR_PRIVILEGE_NOT_HELD otherwise."""
+    import calendar
+    import datetime
+    try:
+        datetime.datetime(year, month, day, hour, minute, second, milliseconds * 1000)
+    except (TypeError, ValueError):
+        raise error(ERROR_INVALID_PARAMETER, "SetSystemTime", "The parameter is incorrect.") from None
+    seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)) + milliseconds / 1000
+    _set_clock(seconds, "SetSystemTime")
+
+
+def SetLocalTime(SystemTime, /):
+    """Sets the clock from a local time (a pywintypes.Time or datetime; one
+    carrying a time zone is converted). Needs CAP_SYS_TIME (root)."""
+    import datetime
+    if not isinstance(SystemTime, datetime.datetime):
+        raise TypeError("SystemTime must be a pywintypes.Time (datetime)")
+    _set_clock(SystemTime.timestamp(), "SetLocalTime")

@@ -413,3 +413,25 @@ def test_apply_and_domain_name():
     with pytest.raises(ZeroDivisionError):
         win32api.Apply(lambda *a: 0, lambda: 1 / 0, ())
     assert win32api.GetDomainName().isupper() or win32api.GetDomainName() == "WORKGROUP"
+
+
+def test_setting_the_clock_needs_the_privilege():
+    import shutil
+    import subprocess
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv is not installed")
+    code = ("import win32api, pywintypes, datetime\n"
+            "for call in (lambda: win32api.SetSystemTime(*win32api.GetSystemTime()),\n"
+            "             lambda: win32api.SetLocalTime(datetime.datetime.now())):\n"
+            "    try:\n        call()\n    except win32api.error as e:\n        print(e.winerror)\n")
+    # Without CAP_SYS_TIME (even as root): the call must be refused, the clock untouched.
+    r = subprocess.run(["setpriv", "--inh-caps=-all", "--bounding-set=-sys_time", sys.executable, "-c", code],
+                       capture_output=True, text=True, timeout=60, cwd=os.environ["PYWIN32_POSIX_ROOT"])
+    if r.returncode != 0 and "setpriv" in r.stderr:
+        pytest.skip("setpriv cannot drop capabilities here: " + r.stderr.strip())
+    assert r.stdout.split() == ["1314", "1314"], r.stderr
+    with pytest.raises(pywintypes.error) as e:
+        win32api.SetSystemTime(2024, 13, 0, 1, 0, 0, 0, 0)
+    assert_winerror(e, 87)
+    with pytest.raises(TypeError):
+        win32api.SetLocalTime("now")
