@@ -76,5 +76,8 @@ inline constexpr uint32_t kNotLocked = 158;
 inline constexpr uint32_t kNotifyEnumDir = 1022;
 inline constexpr uint32_t kAbandonedWait0 = 735;
 inline constexpr uint32_t kRequestAborted = 1235;
+inline constexpr uint32_t kUnableToRemoveReplaced = 1175;
+inline constexpr uint32_t kUnableToMoveReplacement = 1176;
+inline constexpr uint32_t kUnableToMoveReplacement2 = 1177;
 
 }  // namespace w32::err

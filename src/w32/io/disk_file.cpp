@@ -220,6 +220,13 @@ void DiskFile::set_times(const uint64_t* creation, const uint64_t* access, const
     if (::futimens(fd()->get(), ts) != 0) throw_errno(errno, "SetFileTime");
 }
 
+void DiskFile::set_delete_on_close(bool remove, const std::string& absolute_path) {
+    // Only an open that takes part in sharing has a lock file to keep it in.
+    if (share_.lock_fd() < 0) throw_win32(err::kAccessDenied, "SetFileInformationByHandle");
+    if (remove) share_.delete_on_last_close(absolute_path.c_str());
+    else share_.keep_on_last_close();
+}
+
 std::shared_ptr<DirectoryWatch> DiskFile::directory_watch(bool subtree, uint32_t filter) {
     if (!directory_) throw_win32(err::kInvalidParameter, "ReadDirectoryChangesW");
     std::lock_guard lock(watch_mutex_);

@@ -92,6 +92,10 @@ public:
     ByteRangeLocks& locks() noexcept { return locks_; }
     int lock_fd() const noexcept { return share_.lock_fd(); }
     void note_range_lock() noexcept { share_.note_range_lock(); }
+    // FILE_FLAG_DELETE_ON_CLOSE / FileDispositionInfo: the file goes with
+    // the last handle to it (`absolute_path`: where it is now).
+    void set_delete_on_close(bool remove, const std::string& absolute_path);
+    bool delete_pending() const { return share_.delete_pending(); }
     // ReadDirectoryChangesW: the directory's watch, made by the first call
     // (whose subtree flag and filter it keeps, watching between calls as
     // Windows does). ERROR_INVALID_PARAMETER for a file.

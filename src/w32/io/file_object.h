@@ -62,6 +62,7 @@ public:
     virtual size_t write(std::span<const std::byte> data, const sync::InterruptCheck& interrupted);
     virtual void flush();
 
+    uint32_t access() const noexcept { return access_; }
     bool can_read() const noexcept { return access_allows_read(access_); }
     bool can_write() const noexcept { return access_allows_write(access_); }
 

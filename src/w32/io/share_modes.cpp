@@ -160,6 +160,17 @@ void ShareReservation::unmap() noexcept {
     shared_ = nullptr;
 }
 
+void ShareReservation::keep_on_last_close() {
+    if (!lock_) return;
+    char nothing = '\0';
+    if (::pwrite(lock_.get(), &nothing, 1, 0) != 1) throw_errno(errno, "SetFileInformationByHandle");
+}
+
+bool ShareReservation::delete_pending() const {
+    char first = '\0';
+    return lock_ && ::pread(lock_.get(), &first, 1, 0) == 1 && first != '\0';
+}
+
 bool ShareReservation::release() {
     unmap();
     if (!lock_) return false;

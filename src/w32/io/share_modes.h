@@ -48,6 +48,9 @@ public:
     // FILE_FLAG_DELETE_ON_CLOSE: the file at `path` is removed when the
     // last open of it (in any process) ends.
     void delete_on_last_close(const char* path);
+    // Undoes it (FileDispositionInfo with DeleteFile false).
+    void keep_on_last_close();
+    bool delete_pending() const;
     // Ends this open now; returns true if it was the file's last one.
     bool release();
 

@@ -240,4 +240,76 @@ std::string full_path_name(std::string_view path) {
     return out;
 }
 
+namespace {
+
+char drive_letter_of(std::string_view name, const char* function) {
+    if (name.size() == 3 && name[2] == '\\') name.remove_suffix(1);
+    if (name.size() != 2 || !is_letter(name[0]) || name[1] != ':') throw_win32(err::kNotSupported, function);
+    return lower(name[0]);
+}
+
+}  // namespace
+
+void define_drive(std::string_view name, std::string_view target, bool remove) {
+    const char* fn = "DefineDosDevice";
+    char letter = drive_letter_of(name, fn);
+    session_drives();  // the table exists
+    std::string link = drive_table_dir() + "/" + letter + ":";
+    if (remove) {
+        if (::unlink(link.c_str()) != 0) throw_errno(errno, fn);
+        return;
+    }
+    std::string dest = to_posix(target, fn);
+    if (dest[0] != '/') {
+        char cwd[PATH_MAX];
+        if (!::getcwd(cwd, sizeof cwd)) throw_errno(errno, fn);
+        dest = std::string(cwd) + "/" + dest;
+    }
+    // Replacing a definition is one rename: no moment without the drive.
+    std::string tmp = link + ".new";
+    ::unlink(tmp.c_str());
+    if (::symlink(dest.c_str(), tmp.c_str()) != 0 || ::rename(tmp.c_str(), link.c_str()) != 0) {
+        int e = errno;
+        ::unlink(tmp.c_str());
+        throw_errno(e, fn);
+    }
+}
+
+std::string query_drive(std::string_view name) {
+    auto root = session_drives().root(drive_letter_of(name, "QueryDosDevice"));
+    if (!root) throw_win32(err::kFileNotFound, "QueryDosDevice");
+    return *root;
+}
+
+std::string volume_path_name(std::string_view path) {
+    const char* fn = "GetVolumePathName";
+    std::string full = full_path_name(path);
+    bool windows = is_windows_path(path);
+    std::string posix = windows ? to_posix(full, fn) : full;
+    // The longest existing prefix: the volume of a name not yet made is its directory's.
+    struct stat st;
+    while (::stat(posix.c_str(), &st) != 0) {
+        auto slash = posix.find_last_of('/');
+        if (slash == std::string::npos || posix == "/") throw_errno(errno, fn);
+        posix = slash == 0 ? "/" : posix.substr(0, slash);
+    }
+    dev_t dev = st.st_dev;
+    while (posix != "/") {
+        auto slash = posix.find_last_of('/');
+        std::string parent = slash == 0 ? "/" : posix.substr(0, slash);
+        if (::stat(parent.c_str(), &st) != 0 || st.st_dev != dev) break;
+        posix = parent;
+    }
+    if (!windows) return posix == "/" ? posix : posix + "/";
+    // A mount point above the drive's own root is reported as the drive's root.
+    if (has_drive(full)) {
+        auto root = session_drives().root(lower(full[0]));
+        if (root && (posix == "/" || (root->size() >= posix.size() && root->compare(0, posix.size(), posix) == 0)))
+            return std::string(1, static_cast<char>(full[0] >= 'a' ? full[0] - 'a' + 'A' : full[0])) + ":\\";
+    }
+    std::string out = to_windows(posix);
+    if (out.back() != '\\') out += '\\';
+    return out;
+}
+
 }  // namespace w32::paths

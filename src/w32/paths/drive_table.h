@@ -50,4 +50,18 @@ std::string to_windows(std::string_view posix_absolute);
 // for a Windows path, POSIX otherwise), "." and ".." resolved lexically.
 std::string full_path_name(std::string_view path);
 
+// DefineDosDevice on the drive table: `name` is a drive ("D:"); the target
+// a directory (either spelling). remove: DDD_REMOVE_DEFINITION. Other device
+// names have no POSIX meaning: ERROR_NOT_SUPPORTED. The table is the user's
+// (Windows' is per logon session).
+void define_drive(std::string_view name, std::string_view target, bool remove);
+// QueryDosDevice: the drive's POSIX root; ERROR_FILE_NOT_FOUND for a drive
+// that is not in the table.
+std::string query_drive(std::string_view name);
+
+// GetVolumePathName: the mount point holding `path`, spelt as the caller
+// spelt it, with a trailing separator ("C:\" for a path under C: on the
+// same file system as C:'s root).
+std::string volume_path_name(std::string_view path);
+
 }  // namespace w32::paths
