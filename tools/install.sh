@@ -17,6 +17,8 @@ APT_PACKAGES="g++ cmake ninja-build ccache libgtest-dev git libsqlite3-dev"
 APT_PACKAGES="$APT_PACKAGES unixodbc-dev libsqliteodbc odbc-postgresql postgresql"
 # systemd-analyze checks the units of the services' systemd backend.
 APT_PACKAGES="$APT_PACKAGES systemd"
+# win32lz: its tests and benchmark check SZDD against Debian's mscompress/msexpand.
+APT_PACKAGES="$APT_PACKAGES mscompress"
 
 # Python packages the build (no build isolation) and the tests need.
 PIP_PACKAGES="scikit-build-core>=0.10 nanobind>=2.4 pytest>=7"
