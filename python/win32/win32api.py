@@ -86,13 +86,14 @@ import os as _os  # noqa: E402
 import sys as _sys  # noqa: E402
 import time as _time  # noqa: E402
 
-ERROR_INVALID_PARAMETER = 87
-ERROR_NOT_SUPPORTED = 50
-ERROR_FILE_NOT_FOUND = 2
-ERROR_DIRECTORY = 267
-ERROR_NO_ASSOCIATION = 1155
-ERROR_RESOURCE_TYPE_NOT_FOUND = 1813
-ERROR_ENVVAR_NOT_FOUND = 203
+# Error codes and flags used below (private: pywin32's win32api has no such names).
+_ERROR_INVALID_PARAMETER = 87
+_ERROR_NOT_SUPPORTED = 50
+_ERROR_FILE_NOT_FOUND = 2
+_ERROR_DIRECTORY = 267
+_ERROR_NO_ASSOCIATION = 1155
+_ERROR_RESOURCE_TYPE_NOT_FOUND = 1813
+_ERROR_ENVVAR_NOT_FOUND = 203
 
 
 def _existing_name(name):
@@ -111,18 +112,18 @@ def SetEnvironmentVariable(Name, Value, /):
     os.environ and by child processes. An existing variable keeps its
     spelling (names ignore case, as on Windows)."""
     if not isinstance(Name, str) or not Name or "=" in Name or "\0" in Name:
-        raise error(ERROR_INVALID_PARAMETER, "SetEnvironmentVariable", "The parameter is incorrect.")
+        raise error(_ERROR_INVALID_PARAMETER, "SetEnvironmentVariable", "The parameter is incorrect.")
     key = _existing_name(Name)
     if Value is None:
         if key not in _os.environ:
-            raise error(ERROR_ENVVAR_NOT_FOUND, "SetEnvironmentVariable",
+            raise error(_ERROR_ENVVAR_NOT_FOUND, "SetEnvironmentVariable",
                         "The system could not find the environment option that was entered.")
         del _os.environ[key]
         return
     if not isinstance(Value, str):
         raise TypeError("Value must be a string or None")
     if "\0" in Value:
-        raise error(ERROR_INVALID_PARAMETER, "SetEnvironmentVariable", "The parameter is incorrect.")
+        raise error(_ERROR_INVALID_PARAMETER, "SetEnvironmentVariable", "The parameter is incorrect.")
     _os.environ[key] = Value
 
 
@@ -228,7 +229,7 @@ def Sleep(time, bAlterable=0, /):
         while True:
             _time.sleep(3600)
     if time < 0:
-        raise error(ERROR_INVALID_PARAMETER, "Sleep", "The parameter is incorrect.")
+        raise error(_ERROR_INVALID_PARAMETER, "Sleep", "The parameter is incorrect.")
     _time.sleep(time / 1000)
 
 
@@ -252,7 +253,7 @@ def GetTempFileName(path, prefix, nUnique=0, /):
     windows_spelling = path
     path = _native._posix_path(path, "GetTempFileName")
     if not _os.path.isdir(path):
-        raise error(ERROR_DIRECTORY, "GetTempFileName", "The directory name is invalid.")
+        raise error(_ERROR_DIRECTORY, "GetTempFileName", "The directory name is invalid.")
     stem = (prefix or "")[:3]
 
     def spelled(leaf):
@@ -274,7 +275,7 @@ def GetTempFileName(path, prefix, nUnique=0, /):
             unique = (unique + 1) & 0xFFFF
             continue
         except OSError as e:
-            raise error(5 if isinstance(e, PermissionError) else ERROR_DIRECTORY, "GetTempFileName",
+            raise error(5 if isinstance(e, PermissionError) else _ERROR_DIRECTORY, "GetTempFileName",
                         e.strerror or "") from None
         _os.close(fd)
         return spelled(_os.path.basename(name)), unique
@@ -308,7 +309,7 @@ def Beep(freq, dur, /):
     """Rings the terminal bell (no tone generator) and, as Windows does,
     returns after `dur` milliseconds; frequency 37..32767 Hz."""
     if not 37 <= freq <= 32767 or dur < 0:
-        raise error(ERROR_INVALID_PARAMETER, "Beep", "The parameter is incorrect.")
+        raise error(_ERROR_INVALID_PARAMETER, "Beep", "The parameter is incorrect.")
     _ring_bell()
     _time.sleep(dur / 1000)
 
@@ -327,11 +328,11 @@ def ShellExecute(hwnd, op, file, params, _dir, bShow, /):
     import subprocess
     verb = (op or "open").lower()
     if verb not in ("open", "explore"):
-        raise error(ERROR_NO_ASSOCIATION, "ShellExecute",
+        raise error(_ERROR_NO_ASSOCIATION, "ShellExecute",
                     "No application is associated with the specified file for this operation.")
     cwd = _native._posix_path(_dir, "ShellExecute") if _dir else None
     if cwd and not _os.path.isdir(cwd):
-        raise error(ERROR_DIRECTORY, "ShellExecute", "The directory name is invalid.")
+        raise error(_ERROR_DIRECTORY, "ShellExecute", "The directory name is invalid.")
     target = file if "://" in file or file.startswith("mailto:") else _native._posix_path(file, "ShellExecute")
     base = cwd or _os.getcwd()
     local = target if _os.path.isabs(target) else _os.path.join(base, target)
@@ -348,10 +349,10 @@ def ShellExecute(hwnd, op, file, params, _dir, bShow, /):
                                 stdin=subprocess.DEVNULL)
         return proc.pid
     if not is_url and not _os.path.exists(local):
-        raise error(ERROR_FILE_NOT_FOUND, "ShellExecute", "The system cannot find the file specified.")
+        raise error(_ERROR_FILE_NOT_FOUND, "ShellExecute", "The system cannot find the file specified.")
     opener = shutil.which("xdg-open")
     if opener is None:
-        raise error(ERROR_NO_ASSOCIATION, "ShellExecute",
+        raise error(_ERROR_NO_ASSOCIATION, "ShellExecute",
                     "No application is associated with the specified file for this operation.")
     proc = subprocess.Popen([opener, target if is_url else local], cwd=cwd, start_new_session=True,
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -359,11 +360,11 @@ def ShellExecute(hwnd, op, file, params, _dir, bShow, /):
 
 
 def GetFileVersionInfo(Filename, SubBlock, /):
-    """ELF and script files carry no version resource: ERROR_RESOURCE_TYPE_NOT_FOUND
-    (what Windows gives for a file without one); ERROR_FILE_NOT_FOUND if missing."""
+    """ELF and script files carry no version resource: _ERROR_RESOURCE_TYPE_NOT_FOUND
+    (what Windows gives for a file without one); _ERROR_FILE_NOT_FOUND if missing."""
     if not _os.path.exists(_native._posix_path(Filename, "GetFileVersionInfo")):
-        raise error(ERROR_FILE_NOT_FOUND, "GetFileVersionInfo", "The system cannot find the file specified.")
-    raise error(ERROR_RESOURCE_TYPE_NOT_FOUND, "GetFileVersionInfo",
+        raise error(_ERROR_FILE_NOT_FOUND, "GetFileVersionInfo", "The system cannot find the file specified.")
+    raise error(_ERROR_RESOURCE_TYPE_NOT_FOUND, "GetFileVersionInfo",
                 "The specified resource type cannot be found in the image file.")
 
 
@@ -463,9 +464,9 @@ def SetErrorMode(errorMode, /):
 # --- what a headless POSIX process has no counterpart for -----------------------
 def _not_supported(name):
     def unsupported(*args, **kwargs):
-        raise error(ERROR_NOT_SUPPORTED, name, "The request is not supported.")
+        raise error(_ERROR_NOT_SUPPORTED, name, "The request is not supported.")
     unsupported.__name__ = name
-    unsupported.__doc__ = "Raises ERROR_NOT_SUPPORTED: no keyboard state on POSIX (see docs/win32api.md)."
+    unsupported.__doc__ = "Raises _ERROR_NOT_SUPPORTED: no keyboard state on POSIX (see docs/win32api.md)."
     return unsupported
 
 
@@ -505,16 +506,16 @@ def GetConsoleTitle():
 
 def WinExec(cmdLine, arg, /):
     """Starts the program of a command line (split by Windows' rules; a name
-    without a slash is looked up on PATH). ERROR_FILE_NOT_FOUND if there is
+    without a slash is looked up on PATH). _ERROR_FILE_NOT_FOUND if there is
     no such program."""
     import shutil
     import subprocess
     argv = CommandLineToArgv(cmdLine)
     if not argv or not argv[0]:
-        raise error(ERROR_FILE_NOT_FOUND, "WinExec", "The system cannot find the file specified.")
+        raise error(_ERROR_FILE_NOT_FOUND, "WinExec", "The system cannot find the file specified.")
     program = argv[0] if _os.sep in argv[0] else shutil.which(argv[0])
     if not program or not _os.path.isfile(program):
-        raise error(ERROR_FILE_NOT_FOUND, "WinExec", "The system cannot find the file specified.")
+        raise error(_ERROR_FILE_NOT_FOUND, "WinExec", "The system cannot find the file specified.")
     if not _os.access(program, _os.X_OK):
         raise error(5, "WinExec", "Access is denied.")
     subprocess.Popen([program, *argv[1:]], stdin=subprocess.DEVNULL)
@@ -524,7 +525,7 @@ def SearchPath(path, fileName, fileExt=None, /):
     """(full path, index of the file name in it) of the first `fileName`
     (plus `fileExt` when it has no extension) in `path` (os.pathsep
     separated) or, when None, in the program's directory, the current
-    directory and PATH; ERROR_FILE_NOT_FOUND otherwise."""
+    directory and PATH; _ERROR_FILE_NOT_FOUND otherwise."""
     name = _native._posix_path(fileName, "SearchPath")
     if fileExt and not _os.path.splitext(name)[1]:
         name = name + fileExt
@@ -543,7 +544,7 @@ def SearchPath(path, fileName, fileExt=None, /):
         if _os.path.exists(candidate):
             full = _os.path.abspath(candidate)
             return full, len(full) - len(_os.path.basename(full))
-    raise error(ERROR_FILE_NOT_FOUND, "SearchPath", "The system cannot find the file specified.")
+    raise error(_ERROR_FILE_NOT_FOUND, "SearchPath", "The system cannot find the file specified.")
 
 
 def GetSystemPowerStatus():
@@ -591,12 +592,12 @@ def GetSystemPowerStatus():
 _DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December"]
-DATE_SHORTDATE = 0x1
-DATE_LONGDATE = 0x2
-TIME_NOMINUTESORSECONDS = 0x1
-TIME_NOSECONDS = 0x2
-TIME_NOTIMEMARKER = 0x4
-TIME_FORCE24HOURFORMAT = 0x8
+_DATE_SHORTDATE = 0x1
+_DATE_LONGDATE = 0x2
+_TIME_NOMINUTESORSECONDS = 0x1
+_TIME_NOSECONDS = 0x2
+_TIME_NOTIMEMARKER = 0x4
+_TIME_FORCE24HOURFORMAT = 0x8
 
 
 def _picture_runs(picture):
@@ -646,7 +647,7 @@ def GetDateFormat(locale, flags, time, _format=None, /):
     yyyy gg, 'quoted text'); without one, en-US's short (M/d/yyyy) or long
     (dddd, MMMM d, yyyy) form. Names are English."""
     t = _when(time)
-    picture = _format or ("dddd, MMMM d, yyyy" if flags & DATE_LONGDATE else "M/d/yyyy")
+    picture = _format or ("dddd, MMMM d, yyyy" if flags & _DATE_LONGDATE else "M/d/yyyy")
     out = []
     for letter, run in _picture_runs(picture):
         if letter is None:
@@ -683,15 +684,15 @@ def GetTimeFormat(locale, flags, time, _format=None, /):
             skip_next_literal = False
             continue
         skip_next_literal = False
-        if letter in "ms" and (flags & TIME_NOMINUTESORSECONDS or (letter == "s" and flags & TIME_NOSECONDS)):
+        if letter in "ms" and (flags & _TIME_NOMINUTESORSECONDS or (letter == "s" and flags & _TIME_NOSECONDS)):
             if out and not out[-1][-1:].isalnum():
                 out.pop()  # the separator before it goes too
             continue
-        if letter == "t" and flags & TIME_NOTIMEMARKER:
+        if letter == "t" and flags & _TIME_NOTIMEMARKER:
             if out and out[-1] == " ":
                 out.pop()
             continue
-        if letter == "h" and not flags & TIME_FORCE24HOURFORMAT:
+        if letter == "h" and not flags & _TIME_FORCE24HOURFORMAT:
             hour = t.hour % 12 or 12
             out.append(str(hour) if run == 1 else "%02d" % hour)
         elif letter in "hH":
@@ -702,7 +703,7 @@ def GetTimeFormat(locale, flags, time, _format=None, /):
             out.append(str(t.second) if run == 1 else "%02d" % t.second)
         elif letter == "t":
             marker = "AM" if t.hour < 12 else "PM"
-            if flags & TIME_FORCE24HOURFORMAT:
+            if flags & _TIME_FORCE24HOURFORMAT:
                 if out and out[-1] == " ":
                     out.pop()
                 continue
@@ -794,29 +795,29 @@ def GetDomainName():
 
 
 # --- setting the clock --------------------------------------------------------------
-ERROR_PRIVILEGE_NOT_HELD = 1314
+_ERROR_PRIVILEGE_NOT_HELD = 1314
 
 
 def _set_clock(seconds, function):
     try:
         _time.clock_settime(_time.CLOCK_REALTIME, seconds)
     except PermissionError:
-        raise error(ERROR_PRIVILEGE_NOT_HELD, function,
+        raise error(_ERROR_PRIVILEGE_NOT_HELD, function,
                     "A required privilege is not held by the client.") from None
     except (OSError, OverflowError, ValueError):
-        raise error(ERROR_INVALID_PARAMETER, function, "The parameter is incorrect.") from None
+        raise error(_ERROR_INVALID_PARAMETER, function, "The parameter is incorrect.") from None
 
 
 def SetSystemTime(year, month, dayOfWeek, day, hour, minute, second, milliseconds, /):
     """Sets the clock to a UTC time (dayOfWeek is ignored, as Windows ignores
     it). Needs CAP_SYS_TIME (root), as Windows needs SE_SYSTEMTIME_NAME:
-    ERROR_PRIVILEGE_NOT_HELD otherwise."""
+    _ERROR_PRIVILEGE_NOT_HELD otherwise."""
     import calendar
     import datetime
     try:
         datetime.datetime(year, month, day, hour, minute, second, milliseconds * 1000)
     except (TypeError, ValueError):
-        raise error(ERROR_INVALID_PARAMETER, "SetSystemTime", "The parameter is incorrect.") from None
+        raise error(_ERROR_INVALID_PARAMETER, "SetSystemTime", "The parameter is incorrect.") from None
     seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)) + milliseconds / 1000
     _set_clock(seconds, "SetSystemTime")
 

@@ -312,16 +312,23 @@ def test_console_title_without_terminal():
     assert r.stdout.split() == ["6", "True"], r.stderr
 
 
+# winnls.h (the generated win32con lacks them).
+DATE_LONGDATE = 0x2
+TIME_NOSECONDS = 0x2
+TIME_NOTIMEMARKER = 0x4
+TIME_FORCE24HOURFORMAT = 0x8
+
+
 def test_date_and_time_pictures():
     import datetime
     t = datetime.datetime(2024, 3, 5, 14, 7, 9)
     assert win32api.GetDateFormat(0, 0, t) == "3/5/2024"
-    assert win32api.GetDateFormat(0, win32api.DATE_LONGDATE, t) == "Tuesday, March 5, 2024"
+    assert win32api.GetDateFormat(0, DATE_LONGDATE, t) == "Tuesday, March 5, 2024"
     assert win32api.GetDateFormat(0, 0, t, "dd'.'MM'.'yy ddd MMM 'o''clock'") == "05.03.24 Tue Mar o'clock"
     assert win32api.GetTimeFormat(0, 0, t) == "2:07:09 PM"
-    assert win32api.GetTimeFormat(0, win32api.TIME_NOSECONDS, t) == "2:07 PM"
-    assert win32api.GetTimeFormat(0, win32api.TIME_FORCE24HOURFORMAT, t) == "14:07:09"
-    assert win32api.GetTimeFormat(0, win32api.TIME_NOTIMEMARKER, t) == "2:07:09"
+    assert win32api.GetTimeFormat(0, TIME_NOSECONDS, t) == "2:07 PM"
+    assert win32api.GetTimeFormat(0, TIME_FORCE24HOURFORMAT, t) == "14:07:09"
+    assert win32api.GetTimeFormat(0, TIME_NOTIMEMARKER, t) == "2:07:09"
     assert win32api.GetTimeFormat(0, 0, t, "HH:mm t") == "14:07 P"
     assert win32api.GetTimeFormat(0, 0, datetime.datetime(2024, 1, 1, 0, 5)) == "12:05:00 AM"
     assert win32api.GetDateFormat(0, 0, None)  # now
