@@ -241,7 +241,7 @@ def test_killed_writers_never_corrupt_or_wedge_the_buffer():
         import os, win32trace
         win32trace.InitWrite()
         line = f"<{os.getpid()}:" + "z" * 80 + ">\\n"
-        block = line * 370  # under 32 KiB: one piece, whole or not at all
+        block = line * (32000 // len(line))  # under 32 KiB: one piece, whole or not at all
         win32trace.write(block)
         print("writing", flush=True)
         while True:
