@@ -351,6 +351,11 @@ void bind_win32file(nb::module_ m) {
               return wio::disk_file_of(h.value, "SetFilePointer")->seek(distance_arg(offset), dword_arg(method, "moveMethod"));
           },
           "handle"_a, "offset"_a, "moveMethod"_a, "Moves the file pointer; returns the new position.");
+    m.def("SetFilePointerEx",
+          [](HandleArg h, nb::handle offset, long long method) {
+              return wio::disk_file_of(h.value, "SetFilePointerEx")->seek(distance_arg(offset), dword_arg(method, "moveMethod"));
+          },
+          "handle"_a, "offset"_a, "moveMethod"_a, "As SetFilePointer: returns the new position.");
     m.def("SetEndOfFile", [](HandleArg h) { wio::disk_file_of(h.value, "SetEndOfFile")->set_end_of_file(); },
           "hFile"_a, "Truncates or extends the file at the file pointer.");
     m.def("GetFileSize", [](HandleArg h) { return wio::disk_file_of(h.value, "GetFileSize")->size(); }, "hFile"_a,

@@ -265,6 +265,7 @@ def test_read_write_seek_and_end_of_file(path):
     assert f.ReadFile(h, 3) == (0, b"234")
     assert f.SetFilePointer(h, -1, f.FILE_END) == 9
     assert f.SetFilePointer(h, (4, 0), f.FILE_BEGIN) == 4
+    assert f.SetFilePointerEx(h, 0, f.FILE_CURRENT) == 4
     f.SetEndOfFile(h)
     assert f.GetFileSize(h) == 4
     assert f.SetFilePointer(h, 0, f.FILE_END) == 4

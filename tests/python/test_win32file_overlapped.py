@@ -273,3 +273,34 @@ def test_many_reads_and_cancellations_leak_no_threads_or_fds(data_file):
     assert len(os.listdir("/proc/self/fd")) <= fds_before
     # File requests run on a small fixed pool: it never grows per request.
     assert len(os.listdir("/proc/self/task")) <= threads_before + 8
+
+
+def test_an_overlapped_dropped_with_its_read_pending_cancels_it():
+    import gc
+
+    import win32pipe
+
+    r, w = win32pipe.CreatePipe(None, 0)
+    for _ in range(20):
+        ov = pywintypes.OVERLAPPED()
+        f.ReadFile(r, 10, ov)
+        del ov  # the read is cancelled and waited for: nothing writes into freed memory
+        gc.collect()
+    f.WriteFile(w, b"after")
+    assert f.ReadFile(r, 10) == (0, b"after")  # no cancelled read took the data
+    r.Close()
+    w.Close()
+
+
+def test_ctrl_c_interrupts_a_completion_port_wait(run_py):
+    code = """
+import os, signal, threading, time, win32file
+port = win32file.CreateIoCompletionPort(win32file.INVALID_HANDLE_VALUE, None, 0, 0)
+threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+try:
+    win32file.GetQueuedCompletionStatus(port, -1)
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+    r = run_py(code, timeout=30)
+    assert r.stdout.strip() == "interrupted", r.stderr
