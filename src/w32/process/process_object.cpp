@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -31,7 +32,13 @@ public:
 
     void watch(int pidfd, const std::shared_ptr<sync::SyncObject>& event) {
         std::lock_guard lock(mutex_);
-        watched_[pidfd] = event;
+        watched_[pidfd] = Watch{event, {}};
+        if (running_in_ == getpid()) add_locked(pidfd);
+    }
+
+    void watch(int pidfd, std::function<void()> on_exit) {
+        std::lock_guard lock(mutex_);
+        watched_[pidfd] = Watch{{}, std::move(on_exit)};
         if (running_in_ == getpid()) add_locked(pidfd);
     }
 
@@ -69,13 +76,21 @@ private:
             }
             for (int i = 0; i < n; ++i) {
                 std::shared_ptr<sync::SyncObject> event;
+                std::function<void()> on_exit;
                 {
                     std::lock_guard lock(mutex_);
                     auto it = watched_.find(events[i].data.fd);
                     if (it == watched_.end()) continue;
-                    event = it->second.lock();
+                    event = it->second.event.lock();
+                    on_exit = std::move(it->second.on_exit);
                     watched_.erase(it);
                     epoll_ctl(epoll_fd, EPOLL_CTL_DEL, events[i].data.fd, nullptr);
+                }
+                if (on_exit) {
+                    try {
+                        on_exit();
+                    } catch (...) {
+                    }
                 }
                 if (event) {
                     try {
@@ -87,8 +102,12 @@ private:
         }
     }
 
+    struct Watch {
+        std::weak_ptr<sync::SyncObject> event;  // set when the process ends
+        std::function<void()> on_exit;          // or called
+    };
     std::mutex mutex_;
-    std::unordered_map<int, std::weak_ptr<sync::SyncObject>> watched_;
+    std::unordered_map<int, Watch> watched_;
     int epoll_fd_ = -1;
     pid_t running_in_ = 0;
 };
@@ -103,6 +122,11 @@ std::shared_ptr<ProcessObject> self_process() {
 }
 
 }  // namespace
+
+void watch_exit(int pidfd, std::function<void()> on_exit) {
+    ExitWatcher::instance().watch(pidfd, std::move(on_exit));
+    ExitWatcher::instance().ensure_running();
+}
 
 ProcessObject::ProcessObject(pid_t pid, int pidfd)
     : pid_(pid), pidfd_(pidfd), exit_event_(sync::create_private_event()) {

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -41,6 +42,10 @@ private:
     std::mutex mutex_;  // guards pidfd_ once it may be opened late
     std::shared_ptr<sync::SyncObject> exit_event_;
 };
+
+// Calls on_exit (on the watcher thread) once the process behind `pidfd`
+// has ended; the caller keeps the pidfd open until then.
+void watch_exit(int pidfd, std::function<void()> on_exit);
 
 // Wires the pseudo-handles (GetCurrentProcess) into the handle table.
 void install_pseudo_handles();

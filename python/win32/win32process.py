@@ -1,0 +1,65 @@
+"""win32process: creating processes and asking about them.
+
+CreateProcess starts any program (Windows command-line rules, PATH search,
+"python.exe" finds "python"); with STARTF_USESTDHANDLES its stdin, stdout and
+stderr are file or pipe handles of ours. Exit codes are known for the
+processes this process created (POSIX tells only the parent). See
+docs/win32process.md for what differs from Windows.
+"""
+from pywin32_posix._errors import error  # noqa: F401
+from pywin32_posix._time import filetime_to_time as _filetime_to_time
+from pywin32_posix._w32 import win32process as _raw
+from pywin32_posix._w32.win32process import *  # noqa: F401,F403
+
+CREATE_BREAKAWAY_FROM_JOB = 0x01000000
+CREATE_DEFAULT_ERROR_MODE = 0x04000000
+CREATE_NEW_CONSOLE = 0x00000010
+CREATE_NEW_PROCESS_GROUP = 0x00000200
+CREATE_NO_WINDOW = 0x08000000
+CREATE_PRESERVE_CODE_AUTHZ_LEVEL = 0x02000000
+CREATE_SEPARATE_WOW_VDM = 0x00000800
+CREATE_SHARED_WOW_VDM = 0x00001000
+CREATE_SUSPENDED = 0x00000004
+CREATE_UNICODE_ENVIRONMENT = 0x00000400
+DEBUG_ONLY_THIS_PROCESS = 0x00000002
+DEBUG_PROCESS = 0x00000001
+DETACHED_PROCESS = 0x00000008
+ABOVE_NORMAL_PRIORITY_CLASS = 0x00008000
+BELOW_NORMAL_PRIORITY_CLASS = 0x00004000
+HIGH_PRIORITY_CLASS = 0x00000080
+IDLE_PRIORITY_CLASS = 0x00000040
+NORMAL_PRIORITY_CLASS = 0x00000020
+REALTIME_PRIORITY_CLASS = 0x00000100
+STARTF_FORCEOFFFEEDBACK = 0x00000080
+STARTF_FORCEONFEEDBACK = 0x00000040
+STARTF_RUNFULLSCREEN = 0x00000020
+STARTF_USECOUNTCHARS = 0x00000008
+STARTF_USEFILLATTRIBUTE = 0x00000010
+STARTF_USEPOSITION = 0x00000004
+STARTF_USESHOWWINDOW = 0x00000001
+STARTF_USESIZE = 0x00000002
+STARTF_USESTDHANDLES = 0x00000100
+STILL_ACTIVE = 259
+THREAD_MODE_BACKGROUND_BEGIN = 0x00010000
+THREAD_MODE_BACKGROUND_END = 0x00020000
+THREAD_PRIORITY_ABOVE_NORMAL = 1
+THREAD_PRIORITY_BELOW_NORMAL = -1
+THREAD_PRIORITY_HIGHEST = 2
+THREAD_PRIORITY_IDLE = -15
+THREAD_PRIORITY_LOWEST = -2
+THREAD_PRIORITY_NORMAL = 0
+THREAD_PRIORITY_TIME_CRITICAL = 15
+LIST_MODULES_32BIT = 0x01
+LIST_MODULES_64BIT = 0x02
+LIST_MODULES_ALL = 0x03
+LIST_MODULES_DEFAULT = 0x00
+MAXIMUM_PROCESSORS = 64
+
+
+def GetProcessTimes(hProcess):
+    """CreationTime and ExitTime (pywintypes.Time), KernelTime and UserTime
+    (100 ns units)."""
+    creation, exit_time, kernel, user = _raw._ProcessTimes(hProcess)
+    return {"CreationTime": _filetime_to_time(creation), "ExitTime": _filetime_to_time(exit_time),
+            "KernelTime": kernel, "UserTime": user}
+
