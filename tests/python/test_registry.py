@@ -270,6 +270,10 @@ def test_predefined_roots():
         assert win32api.RegQueryValue(HKU, sid + "\\" + path) == "via hkcu"
         with win32api.RegOpenCurrentUser() as cu:
             assert win32api.RegQueryValue(cu, path) == "via hkcu"
+        win32api.RegSetValue(HKCU, "Software\\Classes\\.w32tsid", win32con.REG_SZ, "classes")
+        assert sid + "_Classes" in [t[0] for t in win32api.RegEnumKeyEx(HKU)]
+        assert win32api.RegQueryValue(HKU, sid + "_Classes\\.w32tsid") == "classes"
+        win32api.RegDeleteKey(HKCU, "Software\\Classes\\.w32tsid")
     finally:
         win32api.RegDeleteKey(HKCU, path)
     names = [t[0].upper() for t in win32api.RegEnumKeyEx(HKLM)]

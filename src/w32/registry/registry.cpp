@@ -188,6 +188,11 @@ std::optional<KeyLocation> mounted_child(const Key& key, std::string_view name, 
     std::string fold = fold_name(name);
     if (key.root == kHkeyUsers && fold == fold_name(current_user_sid()))
         return hive_root(Hives::instance().user(function));
+    // Windows shows the user's classes hive beside it as <SID>_Classes.
+    if (key.root == kHkeyUsers && fold == fold_name(current_user_sid() + "_Classes")) {
+        auto loc = walk_from_root(Hives::instance().user(function), {"Software", "Classes"}, function);
+        if (loc) return loc;
+    }
     if (auto file = key.primary.hive->mount(fold, function))
         return hive_root(Hives::instance().loaded(*file, function));
     return std::nullopt;
@@ -470,7 +475,10 @@ std::vector<KeyRow> subkeys(const Key& key, const char* function) {
     if (key.machine_classes) add_sorted(key.machine_classes->hive->children(key.machine_classes->id, function));
     if (is_root_of(key, kHkeyLocalMachine) || is_root_of(key, kHkeyUsers)) {
         std::vector<KeyRow> extra;
-        if (key.root == kHkeyUsers) extra.push_back(KeyRow{kRootKeyId, current_user_sid(), "", 0});
+        if (key.root == kHkeyUsers) {
+            extra.push_back(KeyRow{kRootKeyId, current_user_sid(), "", 0});
+            extra.push_back(KeyRow{kRootKeyId, current_user_sid() + "_Classes", "", 0});
+        }
         for (auto& [name, file] : key.primary.hive->mounts(function))
             extra.push_back(KeyRow{kRootKeyId, name, "", 0});
         add_sorted(std::move(extra));
@@ -584,7 +592,7 @@ void load_key(const Key& root, std::string_view subkey, const std::string& file,
     if (!root.primary.hive->writable()) throw_win32(kErrorPrivilegeNotHeld, function);
     if (::access(file.c_str(), R_OK) != 0) throw_errno(errno, function);
     if (root.primary.hive->find_child(kRootKeyId, fold_name(parts[0]), function) ||
-        (root.root == kHkeyUsers && fold_name(parts[0]) == fold_name(current_user_sid())))
+        mounted_child(root, parts[0], function))
         throw_win32(err::kAlreadyExists, function);
     char resolved[PATH_MAX];
     if (!::realpath(file.c_str(), resolved)) throw_errno(errno, function);

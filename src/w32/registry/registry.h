@@ -8,7 +8,8 @@
 //   HKEY_CURRENT_USER   <state dir>/registry/user.hive (per user)
 //   HKEY_LOCAL_MACHINE  <machine dir>/machine.hive
 //   HKEY_USERS          <machine dir>/users.hive (.DEFAULT), plus the
-//                       caller's own SID (S-1-22-1-<uid>) as HKCU, plus
+//                       caller's own SID (S-1-22-1-<uid>) as HKCU and
+//                       <SID>_Classes as its Software\Classes, plus
 //                       hives loaded with RegLoadKey
 //   HKEY_CLASSES_ROOT   HKCU\Software\Classes merged over HKLM\SOFTWARE\Classes
 //   HKEY_CURRENT_CONFIG HKLM\SYSTEM\CurrentControlSet\Hardware Profiles\Current
