@@ -22,6 +22,7 @@
 #include "w32/io/async_io.h"
 #include "w32/io/disk_file.h"
 #include "w32/io/file_object.h"
+#include "w32/io/mailslot.h"
 #include "w32/io/named_pipe.h"
 #include "w32/io/os_handles.h"
 #include "w32/io/pipe_names.h"
@@ -46,6 +47,7 @@ PyHandle create_file(const std::string& name, long long access, long long share,
     uint32_t fl = dword_arg(flags, "flagsAndAttributes");
     bool inherit = inherit_from_security_attributes(sa);
     if (wio::pipe_name_of(name)) return PyHandle(wio::open_named_pipe(name, acc, inherit));
+    if (wio::is_mailslot_path(name)) return PyHandle(wio::open_mailslot(name, acc, inherit));
     return PyHandle(nb_release_gil([&] { return wio::create_file(name, acc, sh, disp, fl, inherit); }));
 }
 
