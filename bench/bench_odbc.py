@@ -7,11 +7,13 @@ PostgreSQL (a throwaway server on loopback, started as the tests do), it
 times: fetching ROWS rows of 5 columns (int, float, text, timestamp, a
 column of NULLs) with fetchall and with fetchmany(1000), and inserting
 INSERTS rows with parameters (pywin32's execute with a sequence of rows
-against pyodbc's executemany), in one transaction. Best of REPEAT runs;
+against pyodbc's executemany), in one transaction. Best of REPEAT runs,
+the two modules taking turns, the collector off while timing (as timeit);
 the ratio is pyodbc's time over ours (above 1: we are faster).
 """
 import argparse
 import datetime
+import gc
 import os
 import shutil
 import sys
@@ -31,13 +33,27 @@ except ImportError:
 COLUMNS = "i integer, f double precision, t text, ts timestamp, n integer"
 
 
-def best(fn, repeat):
-    times = []
-    for _ in range(repeat):
+def timed(fn):
+    # As timeit: the collector off while timing (both modules build the same
+    # tuples), and run between timings.
+    gc.collect()
+    gc.disable()
+    try:
         t0 = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+        return time.perf_counter() - t0
+    finally:
+        gc.enable()
+
+
+def best_of_both(ours, peer, repeat):
+    """Best times of ours and peer, taken in turns (a busy machine slows both alike)."""
+    t_ours, t_peer = [], []
+    for _ in range(repeat):
+        t_ours.append(timed(ours))
+        if peer is not None:
+            t_peer.append(timed(peer))
+    return min(t_ours), (min(t_peer) if t_peer else None)
 
 
 def fill_sqlite(conn_string, rows):
@@ -130,11 +146,11 @@ def run(name, cs, fill, args):
     ]
     print(f"  {'case':<18}{'odbc (ours)':>14}{'pyodbc':>14}{'ratio':>9}")
     for label, case, n in cases:
-        t_ours = best(lambda: case(ours_connect), args.repeat)
-        if pyodbc is None:
+        peer = (lambda: case(peer_connect)) if pyodbc is not None else None
+        t_ours, t_peer = best_of_both(lambda: case(ours_connect), peer, args.repeat)
+        if t_peer is None:
             print(f"  {label:<18}{t_ours:>12.3f} s{'-':>14}{'-':>9}")
             continue
-        t_peer = best(lambda: case(peer_connect), args.repeat)
         print(f"  {label:<18}{t_ours:>12.3f} s{t_peer:>12.3f} s{t_peer / t_ours:>8.2f}x"
               f"   ({n / t_ours:,.0f} vs {n / t_peer:,.0f} rows/s)")
 

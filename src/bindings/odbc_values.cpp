@@ -72,7 +72,9 @@ PyObject* cell_value(const odbc::ColumnInfo& column, const odbc::CellView& cell)
                                               static_cast<int>(t.fraction / 1000));
         }
         case odbc::ValueKind::Text:
-            return text_value(data, cell.bytes);
+            if (column.utf16) return text_value(data, cell.bytes);
+            // Bytes that are not UTF-8 (a driver in another charset) survive as surrogates.
+            return PyUnicode_DecodeUTF8(data, static_cast<Py_ssize_t>(cell.bytes), "surrogateescape");
         case odbc::ValueKind::Binary: {
             // pywin32 returns RAW values as a buffer object (memoryview).
             PyObject* bytes = PyBytes_FromStringAndSize(data, static_cast<Py_ssize_t>(cell.bytes));

@@ -121,10 +121,12 @@ protected:
         if (!path_.empty()) std::filesystem::remove(path_);
     }
 
+    // The cell's text as UTF-16, whichever way the column holds it.
     std::u16string text_at(odbc::Statement& s, size_t row, size_t col) {
         auto cell = s.cell(row, col);
         EXPECT_FALSE(cell.null);
-        return std::u16string(static_cast<const char16_t*>(cell.data), cell.bytes / 2);
+        if (s.columns()[col].utf16) return std::u16string(static_cast<const char16_t*>(cell.data), cell.bytes / 2);
+        return odbc::utf16_from_utf8(std::string_view(static_cast<const char*>(cell.data), cell.bytes));
     }
 
     std::filesystem::path path_;
@@ -148,6 +150,7 @@ TEST_F(SqliteDriver, ParametersRowsAndLongValues) {
     EXPECT_EQ(s.columns()[1].name, u"b");
     EXPECT_EQ(s.columns()[0].kind, odbc::ValueKind::Integer);
     EXPECT_EQ(s.columns()[1].kind, odbc::ValueKind::Text);
+    EXPECT_FALSE(s.columns()[1].utf16);  // SQLite's varchar is a narrow type: UTF-8
     size_t seen = 0;
     bool null_row = false;
     while (size_t n = s.fetch_block()) {

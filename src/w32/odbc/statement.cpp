@@ -59,7 +59,9 @@ ValueKind kind_of(SQLSMALLINT sql_type) {
     }
 }
 
-size_t terminator_bytes(SQLSMALLINT c_type) { return c_type == SQL_C_WCHAR ? sizeof(SQLWCHAR) : 0; }
+size_t terminator_bytes(SQLSMALLINT c_type) {
+    return c_type == SQL_C_WCHAR ? sizeof(SQLWCHAR) : c_type == SQL_C_CHAR ? 1 : 0;
+}
 
 bool truncated(SQLLEN indicator, size_t capacity) {
     return indicator == SQL_NO_TOTAL || (indicator != SQL_NULL_DATA && static_cast<size_t>(indicator) > capacity);
@@ -458,12 +460,17 @@ void Statement::plan_fetch() {
                 b.fixed = true;
                 break;
             case ValueKind::Text: {
-                b.c_type = SQL_C_WCHAR;
+                // The text as the driver keeps it: UTF-16 for the W types (and the
+                // text of non-character types), UTF-8 for the narrow ones.
+                bool narrow = c.sql_type == SQL_CHAR || c.sql_type == SQL_VARCHAR || c.sql_type == SQL_LONGVARCHAR;
+                b.c_type = narrow ? SQL_C_CHAR : SQL_C_WCHAR;
+                columns_[i].utf16 = !narrow;
                 bool is_long = c.size == 0 || c.size > kMaxBoundChars || c.sql_type == SQL_LONGVARCHAR ||
                                c.sql_type == SQL_WLONGVARCHAR;
-                // Room for a surrogate pair per character, and for the text of non-character types.
-                size_t chars = is_long ? kLongTextProbeChars : std::max<size_t>(2 * c.size, 32);
-                b.width = (chars + 1) * sizeof(SQLWCHAR);
+                // Room for the longest encoding of each character, and for the text of non-character types.
+                size_t units = is_long ? kLongTextProbeChars : std::max<size_t>((narrow ? 4 : 2) * c.size, 32);
+                size_t unit = narrow ? 1 : sizeof(SQLWCHAR);
+                b.width = (units + 1) * unit;
                 b.bound = !is_long || gd_bound;
                 break;
             }
@@ -561,7 +568,7 @@ void Statement::widen_columns() {
         while (width < b.wanted_width) width *= 2;
         b.wanted_width = 0;
         if (width * rowset_ > kMaxColumnBytes) continue;  // such values stay read one by one
-        if (b.c_type == SQL_C_WCHAR) width += sizeof(SQLWCHAR);
+        width += terminator_bytes(b.c_type);
         b.width = width;
         b.buffer.resize(b.width * rowset_);
         SQLRETURN rc = SQLBindCol(stmt_, static_cast<SQLUSMALLINT>(c + 1), b.c_type, b.buffer.data(),

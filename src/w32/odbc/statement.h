@@ -30,7 +30,7 @@ enum class ValueKind {
     Integer,   // int (SQL_C_SBIGINT)
     Number,    // float, or int when whole, as pywin32 (SQL_C_DOUBLE)
     DateTime,  // datetime.datetime (SQL_C_TYPE_TIMESTAMP)
-    Text,      // str (SQL_C_WCHAR: UTF-16 in the buffer)
+    Text,      // str (SQL_C_WCHAR, UTF-16; SQL_C_CHAR, UTF-8, for the narrow types)
     Binary,    // RAW bytes (SQL_C_BINARY)
 };
 
@@ -41,10 +41,11 @@ struct ColumnInfo {
     SQLSMALLINT scale = 0;
     SQLSMALLINT nullable = 0;
     ValueKind kind = ValueKind::Text;
+    bool utf16 = true;  // Text: UTF-16 in the buffer, else UTF-8
 };
 
 // A value of the current block: null, or `bytes` bytes at `data` (an
-// int64_t, a double, a SQL_TIMESTAMP_STRUCT, UTF-16 text, raw bytes).
+// int64_t, a double, a SQL_TIMESTAMP_STRUCT, UTF-16 or UTF-8 text, raw bytes).
 struct CellView {
     const void* data = nullptr;
     size_t bytes = 0;
