@@ -455,3 +455,14 @@ def test_sqlite_database_given_as_a_windows_path(tmp_path):
     cur.execute("select a from w")
     assert cur.fetchall() == [(7,)]
     c.close()
+
+
+def test_sqlite_text_that_is_not_utf8_is_kept(session_root):
+    from odbc_helpers import sqlite_backend
+
+    c = odbc.odbc(sqlite_backend(session_root).connect_string)
+    cur = c.cursor()
+    cur.execute("select cast(x'ff41e9' as text)")
+    (value,) = cur.fetchone()
+    assert value.encode("utf-8", "surrogateescape") == b"\xffA\xe9"
+    c.close()
