@@ -192,6 +192,9 @@ def test_helpers():
     assert win32api.MAKELANGID(0x09, 0x01) == 0x0409
     assert win32api.GetSystemMetrics(0) == 0  # SM_CXSCREEN: no display
     assert win32api.GetSystemMetrics(0x1000) == (1 if os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT") else 0)
+    up = any(open("/sys/class/net/%s/operstate" % n).read().strip() in ("up", "unknown")
+             for n in os.listdir("/sys/class/net") if n != "lo")
+    assert win32api.GetSystemMetrics(63) == (1 if up else 0)  # SM_NETWORK
     assert win32api.SetErrorMode(1) == 0 and win32api.SetErrorMode(0) == 1
 
 

@@ -1,5 +1,6 @@
 #include "w32/sysinfo/system_info.h"
 
+#include <dirent.h>
 #include <pwd.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -74,6 +75,23 @@ std::string fully_qualified(const std::string& host) {
         if (match && canonical.find('.') != std::string::npos && first_label(canonical) == host) return canonical;
     }
     return host;
+}
+
+bool network_present() {
+    DIR* dir = ::opendir("/sys/class/net");
+    if (!dir) return false;
+    bool up = false;
+    while (dirent* e = ::readdir(dir)) {
+        std::string name = e->d_name;
+        if (name == "." || name == ".." || name == "lo") continue;
+        std::ifstream state("/sys/class/net/" + name + "/operstate");
+        std::string s;
+        std::getline(state, s);
+        // "unknown" is what virtual and tunnel devices that carry traffic report.
+        if (s == "up" || s == "unknown") up = true;
+    }
+    ::closedir(dir);
+    return up;
 }
 
 }  // namespace
@@ -204,8 +222,8 @@ int32_t system_metric(int32_t index) {
     switch (index) {
     case 0x1000:  // SM_REMOTESESSION: logged in over the network
         return std::getenv("SSH_CONNECTION") || std::getenv("SSH_CLIENT") ? 1 : 0;
-    case 63:  // SM_NETWORK: bit 0 when a network is present
-        return 1;
+    case 63:  // SM_NETWORK: bit 0 when a network is present (an interface other than loopback is up)
+        return network_present() ? 1 : 0;
     case 22:  // SM_DEBUG
     case 67:  // SM_CLEANBOOT (0 = normal boot)
     case 0x2000:  // SM_SHUTTINGDOWN
