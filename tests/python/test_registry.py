@@ -421,3 +421,44 @@ def test_hive_files_may_be_windows_paths(key):
     win32api.RegDeleteValue(key, "v")
     win32api.RegRestoreKey(key, name)
     assert win32api.RegQueryValueEx(key, "v") == ("windows path", win32con.REG_SZ)
+
+
+def test_volatile_keys(key):
+    REG_OPTION_VOLATILE = 1
+    h, disp = win32api.RegCreateKeyEx(key, "vol", win32con.KEY_ALL_ACCESS, None, REG_OPTION_VOLATILE)
+    assert disp == 1
+    with pytest.raises(pywintypes.error) as e:
+        win32api.RegCreateKeyEx(h, "stable", win32con.KEY_ALL_ACCESS, None, 0)
+    assert_winerror(e, 1021)  # ERROR_CHILD_MUST_BE_VOLATILE
+    sub, _ = win32api.RegCreateKeyEx(h, "alsovolatile", win32con.KEY_ALL_ACCESS, None, REG_OPTION_VOLATILE)
+    sub.Close()
+    h.Close()
+
+
+def test_more_bad_input(key, tmp_path):
+    with pytest.raises(ValueError):
+        win32api.RegSetValueEx(key, "v", 0, 2**33, b"")
+    with pytest.raises(pywintypes.error) as e:
+        win32api.RegCreateKeyEx(key, "link", win32con.KEY_ALL_ACCESS, None, 2)  # REG_OPTION_CREATE_LINK
+    assert_winerror(e, ERROR_NOT_SUPPORTED)
+    f = str(tmp_path / "k.hive")
+    win32api.RegSaveKey(key, f)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.RegLoadKey(HKU, "two\\levels", f)
+    assert_winerror(e, ERROR_INVALID_PARAMETER)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.RegUnLoadKey(HKU, "w32t-never-loaded")
+    assert_winerror(e, ERROR_INVALID_PARAMETER)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.RegLoadKey(HKU, ".DEFAULT", f)
+    assert_winerror(e, ERROR_ALREADY_EXISTS)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.RegConnectRegistry(None, win32con.HKEY_PERFORMANCE_DATA)
+    assert_winerror(e, ERROR_INVALID_HANDLE)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.RegQueryValue(key, "no\\such\\key")
+    assert_winerror(e, ERROR_FILE_NOT_FOUND)
+    win32api.RegSetValueEx(key, None, 0, win32con.REG_DWORD, 5)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.RegQueryValue(key, None)  # the default value is not a string
+    assert_winerror(e, 13)

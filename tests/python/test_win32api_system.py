@@ -445,3 +445,25 @@ def test_setting_the_clock_needs_the_privilege():
     assert_winerror(e, 87)
     with pytest.raises(TypeError):
         win32api.SetLocalTime("now")
+
+
+def test_system_bad_input(tmp_path):
+    import win32event
+    with pytest.raises(pywintypes.error) as e:
+        win32api.GetVersionEx(2)
+    assert_winerror(e, 87)
+    for name in ("", "lib\0m.so"):
+        with pytest.raises(pywintypes.error) as e:
+            win32api.LoadLibrary(name)
+        assert_winerror(e, 87)
+    ev = win32event.CreateEvent(None, 0, 0, None)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.SetHandleInformation(ev, 4, 4)
+    assert_winerror(e, 87)
+    with pytest.raises(pywintypes.error) as e:
+        win32api.ShellExecute(0, "open", "sh", "", str(tmp_path / "nodir"), 1)
+    assert_winerror(e, 267)
+    with pytest.raises(TypeError):
+        win32api.ExpandEnvironmentStrings(5)
+    assert win32api.GetEnvironmentVariable("") is None
+    assert win32api.GetEnvironmentVariable("A=B") is None
