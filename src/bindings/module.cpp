@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "errors.h"
+#include "w32/error/win32_error.h"
 #include "modules.h"
 #include "w32/process/process_object.h"
 #include "w32/sync/sync_objects.h"
@@ -13,6 +14,13 @@ namespace nb = nanobind;
 
 NB_MODULE(_w32, m) {
     w32::sync::install_handle_resolvers();
+    try {
+        // A child of CreateProcess with bInheritHandles finds its handles.
+        w32::sync::claim_inherited_handles();
+    } catch (const w32::Win32Error&) {
+        // Without the arena, the handles are not there: their values then
+        // give ERROR_INVALID_HANDLE, which is what the child would see.
+    }
     w32::process::install_pseudo_handles();
     bindings::register_error_translation(m);
     bindings::bind_pywintypes(m.def_submodule("pywintypes"));

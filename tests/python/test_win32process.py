@@ -252,3 +252,43 @@ def test_unsupported_functions_say_so():
     assert_winerror(pytest.raises(pywintypes.error, win32process.SuspendThread, -2), winerror.ERROR_NOT_SUPPORTED)
     ev = win32event.CreateEvent(None, 0, 0, None)
     assert_winerror(pytest.raises(pywintypes.error, win32process.ResumeThread, ev), winerror.ERROR_INVALID_HANDLE)
+
+
+CHILD_USES_HANDLES = (
+    "import sys, pywintypes, win32event\n"
+    "ev, done = int(sys.argv[1]), int(sys.argv[2])\n"
+    "try:\n"
+    "    win32event.SetEvent(ev)\n"
+    "except pywintypes.error as e:\n"
+    "    sys.exit(100 + e.winerror)\n"
+    "sys.exit(0 if win32event.WaitForSingleObject(done, 20000) == 0 else 2)\n")
+
+
+def test_inherited_objects_keep_their_numbers_in_the_child(tmp_path):
+    script = tmp_path / "child.py"
+    script.write_text(CHILD_USES_HANDLES)
+    sa = pywintypes.SECURITY_ATTRIBUTES()
+    sa.bInheritHandle = True
+    ev = win32event.CreateEvent(sa, True, False, None)
+    done = win32event.CreateEvent(sa, True, False, None)
+    cmd = '"%s" "%s" %d %d' % (PYTHON, script, int(ev), int(done))
+    hp = win32process.CreateProcess(None, cmd, None, None, True, 0, None, None, win32process.STARTUPINFO())[0]
+    assert win32event.WaitForSingleObject(ev, 30000) == win32event.WAIT_OBJECT_0
+    win32event.SetEvent(done)
+    assert finish(hp)[0] == 0
+    # Not inheritable, or bInheritHandles false: the number names nothing there.
+    private = win32event.CreateEvent(None, True, False, None)
+    cmd = '"%s" "%s" %d %d' % (PYTHON, script, int(private), int(done))
+    hp = win32process.CreateProcess(None, cmd, None, None, True, 0, None, None, win32process.STARTUPINFO())[0]
+    assert finish(hp)[0] == 100 + winerror.ERROR_INVALID_HANDLE
+    cmd = '"%s" "%s" %d %d' % (PYTHON, script, int(ev), int(done))
+    hp = win32process.CreateProcess(None, cmd, None, None, False, 0, None, None, win32process.STARTUPINFO())[0]
+    assert finish(hp)[0] == 100 + winerror.ERROR_INVALID_HANDLE
+    # Suspended with inherited handles: they are there once it runs.
+    win32event.ResetEvent(ev)
+    hp, ht, pid, tid = win32process.CreateProcess(None, cmd, None, None, True, win32process.CREATE_SUSPENDED,
+                                                  None, None, win32process.STARTUPINFO())
+    assert win32event.WaitForSingleObject(ev, 300) == win32event.WAIT_TIMEOUT
+    win32process.ResumeThread(ht)
+    assert win32event.WaitForSingleObject(ev, 30000) == win32event.WAIT_OBJECT_0
+    assert finish(hp)[0] == 0

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "w32/kernel/arena.h"
 #include "w32/kernel/handle_table.h"
@@ -22,6 +24,14 @@ struct ClaimedGrant {
 // Takes the grant of `value` for process `pid` (adding this process's
 // reference to the object), or nullopt when there is none.
 std::optional<ClaimedGrant> claim_grant(ArenaTx& tx, Handle value, int32_t pid);
+
+// CreateProcess's inheritance: a grant under the value the handle has here,
+// for the child to claim at start.
+void grant_inherited_handle(ArenaTx& tx, uint32_t object, int32_t target_pid, uint32_t access, Handle value);
+
+// Takes every inherited grant (values below kFirstRemoteHandle) waiting for
+// process `pid`, with this process's references to their objects.
+std::vector<std::pair<Handle, ClaimedGrant>> claim_inherited_grants(ArenaTx& tx, int32_t pid);
 
 // Drops grants whose target process no longer exists.
 void drop_dead_grants(ArenaTx& tx);

@@ -20,10 +20,13 @@
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
 #include "w32/io/os_handles.h"
+#include "w32/kernel/arena.h"
+#include "w32/kernel/handle_grants.h"
 #include "w32/io/unique_fd.h"
 #include "w32/paths/drive_table.h"
 #include "w32/process/command_line.h"
 #include "w32/process/process_object.h"
+#include "w32/sync/sync_objects.h"
 
 extern char** environ;
 
@@ -285,10 +288,24 @@ ProcessInformation create_process(const CreateProcessParams& p) {
     if (argv.empty()) argv.push_back(program_name);
     std::string program = resolve_program(native(program_name, fn), cwd, fn);
 
+    // Events, mutexes, semaphores and timers marked inheritable go to the
+    // child under their values here: granted once its pid is known, claimed
+    // by our module in the child at start.
+    std::vector<std::pair<Handle, HandleEntry>> inherited_objects;
+    if (p.inherit_handles) {
+        for (auto& [value, entry] : HandleTable::instance().inheritable())
+            if (std::dynamic_pointer_cast<sync::SyncObject>(entry.object)) inherited_objects.emplace_back(value, entry);
+    }
+
     // The environment: the given one (plus the session), or ours.
     std::vector<std::string> env_strings;
+    bool own_environment = !p.environment && inherited_objects.empty();
+    if (!own_environment && !p.environment) {
+        for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+    }
+    if (!inherited_objects.empty()) env_strings.push_back(std::string(sync::kInheritedHandlesVariable) + "=1");
     if (p.environment) {
-        env_strings = *p.environment;
+        env_strings.insert(env_strings.end(), p.environment->begin(), p.environment->end());
         static constexpr std::string_view kSessionVar = "PYWIN32_POSIX_ROOT=";
         const char* value = std::getenv("PYWIN32_POSIX_ROOT");
         bool given = false;
@@ -300,7 +317,7 @@ ProcessInformation create_process(const CreateProcessParams& p) {
         }
     }
     std::vector<char*> envp;
-    if (p.environment) {
+    if (!own_environment) {
         for (auto& e : env_strings) envp.push_back(e.data());
         envp.push_back(nullptr);
     }
@@ -313,11 +330,13 @@ ProcessInformation create_process(const CreateProcessParams& p) {
     for (int i = 0; i < 3; ++i) fds[i] = std_fd(std_handle[i], p.std_handles.use, i, p.inherit_handles, fn);
     bool new_session = p.creation_flags & (kDetachedProcess | kCreateNewConsole);
     bool new_group = p.creation_flags & kCreateNewProcessGroup;
-    char** child_env = p.environment ? envp.data() : environ;
+    char** child_env = own_environment ? environ : envp.data();
+    // The child must not run before its inherited handles are granted.
+    bool gated = (p.creation_flags & kCreateSuspended) || !inherited_objects.empty();
 
     pid_t pid = -1;
     int gate_write = -1;
-    if (!(p.creation_flags & kCreateSuspended)) {
+    if (!gated) {
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         for (int i = 0; i < 3; ++i)
@@ -380,6 +399,26 @@ ProcessInformation create_process(const CreateProcessParams& p) {
         }
         ::close(gate[0]);
         gate_write = gate[1];
+        if (!inherited_objects.empty()) {
+            try {
+                arena::ArenaTx tx;
+                for (auto& [value, entry] : inherited_objects) {
+                    auto object = std::static_pointer_cast<sync::SyncObject>(entry.object);
+                    arena::grant_inherited_handle(tx, object->index(), int32_t(pid), entry.access, value);
+                }
+            } catch (...) {
+                ::close(gate_write);  // the child exits at once
+                ::waitpid(pid, nullptr, 0);
+                throw;
+            }
+        }
+        if (!(p.creation_flags & kCreateSuspended)) {
+            char go = 1;
+            ssize_t ignored = ::write(gate_write, &go, 1);
+            (void)ignored;
+            ::close(gate_write);
+            gate_write = -1;
+        }
     }
     if (priority && priority != kNormalPriorityClass) {
         // Raising a priority needs a privilege: without it the class stays

@@ -1,5 +1,7 @@
 #include "w32/sync/sync_objects.h"
 
+#include <cstdlib>
+
 #include <time.h>
 #include <unistd.h>
 
@@ -327,6 +329,34 @@ void install_handle_resolvers() {
         auto object = std::make_shared<SyncObject>(claimed->object, handle_type_of(kind));
         return HandleEntry{std::move(object), claimed->access, claimed->inherit};
     });
+}
+
+void claim_inherited_handles() {
+    if (!std::getenv(kInheritedHandlesVariable)) return;
+    ::unsetenv(kInheritedHandlesVariable);  // not for our own children
+    struct Inherited {
+        Handle value;
+        uint32_t object;
+        ObjectType type;
+        uint32_t access;
+    };
+    std::vector<Inherited> inherited;
+    {
+        ArenaTx tx;
+        for (auto& [value, grant] : claim_inherited_grants(tx, int32_t(getpid()))) {
+            Kind kind = Kind(tx.layout().objects[grant.object].kind);
+            inherited.push_back({value, grant.object, handle_type_of(kind), grant.access});
+        }
+    }
+    // Outside the transaction: a SyncObject that goes drops its reference in one.
+    for (const Inherited& h : inherited) {
+        auto object = std::make_shared<SyncObject>(h.object, h.type);
+        try {
+            HandleTable::instance().insert_at(h.value, std::move(object), h.access, true);
+        } catch (const Win32Error&) {
+            // The value is taken (cannot be at start): the reference goes with the object.
+        }
+    }
 }
 
 ArenaStats arena_stats() {

@@ -86,6 +86,13 @@ uint32_t signal_object_and_wait(Handle to_signal, Handle to_wait, uint32_t timeo
 // one. Called once at start-up by whoever uses the sync layer.
 void install_handle_resolvers();
 
+// In a process started by CreateProcess with bInheritHandles: puts the
+// inherited events, mutexes, semaphores and timers into the handle table
+// under the values they had in the parent (PYWIN32_POSIX_INHERITED_HANDLES
+// says there are some; it is removed from the environment then).
+void claim_inherited_handles();
+inline constexpr const char* kInheritedHandlesVariable = "PYWIN32_POSIX_INHERITED_HANDLES";
+
 // Diagnostics for tests: objects and thread records in use in the arena,
 // after collecting the objects of dead processes.
 struct ArenaStats {
