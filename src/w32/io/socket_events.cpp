@@ -1,0 +1,214 @@
+#include "w32/io/socket_events.h"
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/sockios.h>
+
+#include <cerrno>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "w32/error/codes.h"
+#include "w32/error/win32_error.h"
+#include "w32/io/unique_fd.h"
+#include "w32/sync/sync_objects.h"
+
+namespace w32::io {
+
+namespace {
+
+constexpr uint32_t kWsaENotSock = 10038;
+
+// errno -> the WSAE* code Windows reports for it (winerror.h: WSABASEERR + n).
+int32_t wsa_error(int e) {
+    switch (e) {
+        case 0: return 0;
+        case ECONNREFUSED: return 10061;
+        case ETIMEDOUT: return 10060;
+        case ENETUNREACH: return 10051;
+        case EHOSTUNREACH: return 10065;
+        case ECONNRESET: return 10054;
+        case ECONNABORTED: return 10053;
+        case ENETDOWN: return 10050;
+        case EADDRINUSE: return 10048;
+        default: return static_cast<int32_t>(win32_from_errno(e));
+    }
+}
+
+struct Watched {
+    std::shared_ptr<sync::SyncObject> event;
+    uint32_t mask = 0;
+    uint32_t recorded = 0;
+    int32_t errors[6] = {};
+    ino_t ino = 0;
+    bool listening = false;
+    bool connected = false;  // FD_CONNECT is reported once, when a connect completes
+    bool seen = false;       // the first wake-up after the select has come
+};
+
+int bit_index(uint32_t bit) {
+    int i = 0;
+    while (bit > 1) bit >>= 1, ++i;
+    return i;
+}
+
+class SocketWatcher {
+public:
+    static SocketWatcher& instance() {
+        static SocketWatcher* w = new SocketWatcher;  // leaked: its thread may outlive static destruction
+        return *w;
+    }
+
+    void select(int fd, std::shared_ptr<sync::SyncObject> event, uint32_t mask) {
+        std::lock_guard lock(mutex_);
+        start();
+        ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+        sockets_.erase(fd);
+        if (!mask || !event) return;
+        struct stat st;
+        ::fstat(fd, &st);
+        Watched w;
+        w.event = std::move(event);
+        w.mask = mask;
+        w.ino = st.st_ino;
+        int listening = 0;
+        socklen_t len = sizeof listening;
+        ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len);
+        w.listening = listening;
+        sockaddr_storage peer;
+        socklen_t plen = sizeof peer;
+        w.connected = ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) == 0;
+        sockets_[fd] = w;
+        arm(fd);
+    }
+
+    std::map<uint32_t, int32_t> take(int fd) {
+        std::lock_guard lock(mutex_);
+        std::map<uint32_t, int32_t> out;
+        auto it = sockets_.find(fd);
+        if (it == sockets_.end()) return out;
+        Watched& w = it->second;
+        for (uint32_t bit = 1; bit <= kFdClose; bit <<= 1)
+            if (w.recorded & bit) out[bit] = w.errors[bit_index(bit)];
+        w.recorded = 0;
+        return out;
+    }
+
+private:
+    void start() {
+        if (started_pid_ == ::getpid()) return;
+        epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
+        if (!epoll_) throw_errno(errno, "WSAEventSelect");
+        sockets_.clear();
+        int efd = epoll_.get();
+        std::thread([this, efd] { run(efd); }).detach();
+        started_pid_ = ::getpid();
+    }
+
+    // Edge-triggered, for good: a new arrival (data, a connection, the
+    // peer's close) is an event; what was there and was reported is not
+    // reported again. The kernel's write-space wake-up comes only after a
+    // send found the buffer full, which is when Windows reports FD_WRITE.
+    void arm(int fd) {
+        epoll_event ev{};
+        ev.events = EPOLLET | EPOLLIN | EPOLLOUT | EPOLLPRI | EPOLLRDHUP;
+        ev.data.fd = fd;
+        if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) throw_errno(errno, "WSAEventSelect");
+    }
+
+    void run(int efd) {
+        epoll_event events[32];
+        for (;;) {
+            int n = ::epoll_wait(efd, events, 32, -1);
+            if (n < 0 && errno != EINTR) return;
+            for (int i = 0; i < n; ++i) record(events[i].data.fd, events[i].events);
+        }
+    }
+
+    void record(int fd, uint32_t ready) {
+        std::shared_ptr<sync::SyncObject> to_set;
+        {
+            std::lock_guard lock(mutex_);
+            auto it = sockets_.find(fd);
+            if (it == sockets_.end()) return;
+            Watched& w = it->second;
+            struct stat st;
+            if (::fstat(fd, &st) != 0 || st.st_ino != w.ino) {  // closed, the number reused
+                sockets_.erase(it);
+                return;
+            }
+            int so_error = 0;
+            socklen_t len = sizeof so_error;
+            ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
+            uint32_t bits = 0;
+            auto note = [&](uint32_t bit, int32_t error) {
+                if (!(w.mask & bit)) return;
+                bits |= bit;
+                w.errors[bit_index(bit)] = error;
+            };
+            if (!w.listening && !w.connected && (ready & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
+                sockaddr_storage peer;
+                socklen_t plen = sizeof peer;
+                bool now = ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) == 0;
+                if (now || so_error) {
+                    note(kFdConnect, wsa_error(so_error));
+                    w.connected = now;
+                    if (now) note(kFdWrite, 0);
+                }
+            } else if ((ready & EPOLLOUT) && (!w.seen || !(ready & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)))) {
+                // Writable right after the select, or woken for write space
+                // alone (an edge-triggered wake-up reports the whole state, so
+                // a wake-up for input says "writable" too without news).
+                note(kFdWrite, 0);
+            }
+            if (ready & EPOLLIN) note(w.listening ? kFdAccept : kFdRead, 0);
+            if (ready & EPOLLPRI) note(kFdOob, 0);
+            if (w.connected && (ready & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) note(kFdClose, wsa_error(so_error));
+            // Recorded once until enumerated, however often it happens meanwhile.
+            if (bits & ~w.recorded) to_set = w.event;
+            w.recorded |= bits;
+            w.seen = true;
+        }
+        if (to_set) sync::set_event_object(*to_set);
+    }
+
+    std::mutex mutex_;
+    UniqueFd epoll_;
+    pid_t started_pid_ = 0;
+    std::unordered_map<int, Watched> sockets_;
+};
+
+void check_socket(int fd, const char* function) {
+    struct stat st;
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) throw_win32(kWsaENotSock, function);
+}
+
+}  // namespace
+
+void wsa_event_select(int fd, Handle event, uint32_t mask) {
+    const char* fn = "WSAEventSelect";
+    check_socket(fd, fn);
+    if (mask & ~kFdAllEvents) throw_win32(10022, fn);  // WSAEINVAL
+    std::shared_ptr<sync::SyncObject> ev;
+    if (mask) {
+        ev = HandleTable::instance().get<sync::SyncObject>(event, ObjectType::Event, fn);
+        int fl = ::fcntl(fd, F_GETFL);
+        if (fl >= 0) ::fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    }
+    SocketWatcher::instance().select(fd, std::move(ev), mask);
+}
+
+std::map<uint32_t, int32_t> wsa_enum_network_events(int fd, Handle event) {
+    const char* fn = "WSAEnumNetworkEvents";
+    check_socket(fd, fn);
+    if (event) sync::reset_event(event);
+    return SocketWatcher::instance().take(fd);
+}
+
+}  // namespace w32::io
