@@ -13,7 +13,6 @@ _ERROR_INVALID_PARAMETER = 87
 _ERROR_FILE_NOT_FOUND = 2
 _ERROR_DIRECTORY = 267
 _ERROR_NO_ASSOCIATION = 1155
-_ERROR_RESOURCE_TYPE_NOT_FOUND = 1813
 
 
 def _ring_bell():
@@ -82,12 +81,24 @@ def ShellExecute(hwnd, op, file, params, _dir, bShow, /):
 
 
 def GetFileVersionInfo(Filename, SubBlock, /):
-    """ELF and script files carry no version resource: _ERROR_RESOURCE_TYPE_NOT_FOUND
-    (what Windows gives for a file without one); _ERROR_FILE_NOT_FOUND if missing."""
-    if not _os.path.exists(_native._posix_path(Filename, "GetFileVersionInfo")):
-        raise error(_ERROR_FILE_NOT_FOUND, "GetFileVersionInfo", "The system cannot find the file specified.")
-    raise error(_ERROR_RESOURCE_TYPE_NOT_FOUND, "GetFileVersionInfo",
-                "The specified resource type cannot be found in the image file.")
+    """Version information of a Windows executable (a PE file) on this file
+    system: SubBlock "\\" gives the VS_FIXEDFILEINFO dict,
+    "\\VarFileInfo\\Translation" the (language, codepage) pairs,
+    "\\StringFileInfo\\<lang><cp>\\<Name>" a string (None when absent).
+    ELF files and scripts carry no version resource:
+    ERROR_RESOURCE_TYPE_NOT_FOUND, as Windows says of such a file."""
+    from pywin32_posix import _pe_version
+    path = _native._posix_path(Filename, "GetFileVersionInfo")
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise error(_ERROR_FILE_NOT_FOUND, "GetFileVersionInfo", "The system cannot find the file specified.") from None
+    except IsADirectoryError:
+        raise error(5, "GetFileVersionInfo", "Access is denied.") from None
+    except PermissionError:
+        raise error(5, "GetFileVersionInfo", "Access is denied.") from None
+    return _pe_version.query(_pe_version.version_resource(data), SubBlock)
 
 
 # --- console title, programs, search path ---------------------------------------
