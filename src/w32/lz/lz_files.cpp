@@ -135,6 +135,24 @@ std::shared_ptr<io::FileObject> file_object(int64_t h) {
     }
 }
 
+// The first kMaxHeaderSize bytes (or all) from the file's position; false
+// when a read fails.
+bool read_head(io::FileObject& file, std::vector<uint8_t>& head) {
+    head.resize(kMaxHeaderSize);
+    size_t got = 0;
+    try {
+        while (got < head.size()) {
+            io::ReadResult r = file.read(std::as_writable_bytes(std::span(head).subspan(got)), never_interrupted());
+            if (r.bytes == 0) break;
+            got += r.bytes;
+        }
+    } catch (const Win32Error&) {
+        return false;
+    }
+    head.resize(got);
+    return true;
+}
+
 // Back to the start of a disk file, as LZInit leaves a file it does not
 // take; false for a pipe.
 bool rewind(io::FileObject& source) {
@@ -154,18 +172,8 @@ bool rewind(io::FileObject& source) {
 int open_stream(int64_t file, std::shared_ptr<ExpandStream>& stream) {
     std::shared_ptr<io::FileObject> source = file_object(file);
     if (!source) return kErrorBadInHandle;
-    std::vector<uint8_t> head(kMaxHeaderSize);
-    size_t got = 0;
-    try {
-        while (got < head.size()) {
-            io::ReadResult r = source->read(std::as_writable_bytes(std::span(head).subspan(got)), never_interrupted());
-            if (r.bytes == 0) break;
-            got += r.bytes;
-        }
-    } catch (const Win32Error&) {
-        return kErrorBadInHandle;
-    }
-    head.resize(got);
+    std::vector<uint8_t> head;
+    if (!read_head(*source, head)) return kErrorBadInHandle;
     Header header;
     int rc = parse_header(head, header);
     if (rc == 1) {
@@ -374,20 +382,11 @@ int expanded_name(std::string_view source, std::string& out) {
     int64_t h = open_plain(source, kOfRead | kOfShareDenyNone, of);
     if (h == kHFileError) return kErrorBadInHandle;
     std::shared_ptr<io::FileObject> file = file_object(h);
-    std::vector<uint8_t> head(kMaxHeaderSize);
-    size_t got = 0;
-    try {
-        while (file && got < head.size()) {
-            io::ReadResult r = file->read(std::as_writable_bytes(std::span(head).subspan(got)), never_interrupted());
-            if (r.bytes == 0) break;
-            got += r.bytes;
-        }
-    } catch (const Win32Error&) {
-        close(h);
-        return kErrorRead;
-    }
+    std::vector<uint8_t> head;
+    bool read = file && read_head(*file, head);
+    file.reset();
     close(h);
-    head.resize(got);
+    if (!read) return kErrorRead;
     Header header;
     // A file we cannot expand still has a name: an unknown mode keeps it.
     if (parse_header(head, header) != 1) header = Header{};
