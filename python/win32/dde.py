@@ -17,6 +17,7 @@ modal loop does, so a process may talk to its own server. See docs/dde.md.
 """
 import collections
 import hashlib
+import itertools
 import json
 import os
 import socket
@@ -65,6 +66,8 @@ TRANSACTION_TIMEOUT = 60.0
 _POLL = 0.05
 _MAX_FRAME = 64 << 20
 _SYSTEM_TOPIC = "System"
+# Socket names stay short: AF_UNIX paths hold at most 107 bytes.
+_server_numbers = itertools.count(1)
 _FAIL_FOR = {"exec": CBF_FAIL_EXECUTES, "request": CBF_FAIL_REQUESTS, "poke": CBF_FAIL_POKES}
 
 
@@ -106,7 +109,7 @@ def _recv(sock):
 def _service_dir(service, create):
     from pywin32_posix._w32 import win32api
 
-    key = hashlib.sha256(service.lower().encode("utf-8")).hexdigest()[:32]
+    key = hashlib.sha256(service.lower().encode("utf-8")).hexdigest()[:24]
     path = os.path.join(win32api._state_dir(), "dde", key)
     if create:
         os.makedirs(path, mode=0o700, exist_ok=True)
@@ -276,7 +279,7 @@ class PyDDEServer(_Attachable):
         self._filter = filterFlags
         win32gui.PeekMessage(None, 0, 0, 0)  # gives this thread its message queue
         directory = _service_dir(name, True)
-        path = os.path.join(directory, f"{os.getpid()}-{id(self):x}.sock")
+        path = os.path.join(directory, f"{os.getpid()}-{next(_server_numbers)}")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             if os.path.exists(path):
