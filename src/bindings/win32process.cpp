@@ -138,15 +138,14 @@ void bind_win32process(nb::module_ m) {
         return proc::get_module_file_name(h.value, module.value);
     }, "hProcess"_a, "hModule"_a.none());
     // Module handles are base addresses, as on Windows.
-    m.def("EnumProcessModules", [](HandleArg h) {
+    auto module_bases = [](HandleArg h) {
         nb::list bases;
         for (const auto& module : proc::get_process_modules(h.value)) bases.append(module.base);
         return nb::tuple(bases);
-    }, "hProcess"_a);
-    m.def("EnumProcessModulesEx", [](HandleArg h, long long /*filter*/) {
-        nb::list bases;
-        for (const auto& module : proc::get_process_modules(h.value)) bases.append(module.base);
-        return nb::tuple(bases);
+    };
+    m.def("EnumProcessModules", module_bases, "hProcess"_a);
+    m.def("EnumProcessModulesEx", [module_bases](HandleArg h, long long /*filter: one view here*/) {
+        return module_bases(h);
     }, "hProcess"_a, "FilterFlag"_a = 0);
     m.def("_ProcessTimes", [](HandleArg h) {
         proc::ProcessTimes t = proc::get_process_times(h.value);

@@ -122,6 +122,12 @@ def _configure_extras(handle, description, delayedstart):
                                           bool(delayedstart))
 
 
+def _service_type(bRunInteractive):
+    if bRunInteractive:
+        return win32service.SERVICE_WIN32_OWN_PROCESS | win32service.SERVICE_INTERACTIVE_PROCESS
+    return win32service.SERVICE_WIN32_OWN_PROCESS
+
+
 def InstallService(pythonClassString, serviceName, displayName, startType=None, errorControl=None,
                    bRunInteractive=0, serviceDeps=None, userName=None, password=None, exeName=None,
                    perfMonIni=None, perfMonDll=None, exeArgs=None, description=None, delayedstart=None):
@@ -130,9 +136,7 @@ def InstallService(pythonClassString, serviceName, displayName, startType=None, 
         startType = win32service.SERVICE_DEMAND_START
     if errorControl is None:
         errorControl = win32service.SERVICE_ERROR_NORMAL
-    serviceType = win32service.SERVICE_WIN32_OWN_PROCESS
-    if bRunInteractive:
-        serviceType |= win32service.SERVICE_INTERACTIVE_PROCESS
+    serviceType = _service_type(bRunInteractive)
     with _Scm() as h:
         handle = win32service.CreateService(
             h.scm, serviceName, displayName, win32service.SERVICE_ALL_ACCESS, serviceType, startType,
@@ -167,9 +171,7 @@ def ChangeServiceConfig(pythonClassString, serviceName, startType=None, errorCon
         startType = win32service.SERVICE_NO_CHANGE
     if errorControl is None:
         errorControl = win32service.SERVICE_NO_CHANGE
-    serviceType = win32service.SERVICE_WIN32_OWN_PROCESS
-    if bRunInteractive:
-        serviceType |= win32service.SERVICE_INTERACTIVE_PROCESS
+    serviceType = _service_type(bRunInteractive)
     with _Scm(service=serviceName) as h:
         win32service.ChangeServiceConfig(h.service, serviceType, startType, errorControl,
                                          _binary_path(exeName, exeArgs), None, 0, serviceDeps, userName,
