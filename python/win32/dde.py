@@ -13,7 +13,10 @@ Python object wrapping the topic (pywin.mfc.object.Object subclasses with
 Exec(cmd), Request(item) -> str, Poke(item, data)); a topic without one
 answers Request and Poke from its string items. A client waiting for a
 reply runs the DDE work queued for its own thread meanwhile, as DDEML's
-modal loop does, so a process may talk to its own server. See docs/dde.md.
+modal loop does, so a process may talk to its own server. Hot links
+(beyond Pythonwin's conversation methods): conv.Advise(item, callback) calls
+callback(item, data) on the client's thread, when it pumps, each time the
+server's string item changes (SetData, or a Poke it takes). See docs/dde.md.
 """
 import collections
 import hashlib
@@ -121,18 +124,26 @@ def _check_str(value, what):
         raise TypeError(f"{what} must be a string, not {type(value).__name__}")
 
 
-# --- work for server threads ---------------------------------------------------------------
+# --- work for the threads that pump ------------------------------------------------------------
 
 _work_lock = threading.Lock()
-_work = collections.defaultdict(collections.deque)  # thread id -> queued _Work
+_work = collections.defaultdict(collections.deque)  # thread id -> queued callables
 
 
-class _Work:
-    def __init__(self, server, request):
-        self.server = server
-        self.request = request
-        self.reply = {"ok": False}
-        self.done = threading.Event()
+def _queue_for_thread(thread_id, job):
+    """Runs job() on that thread when it pumps (or waits as a DDE client);
+    False when the thread has no message queue any more."""
+    with _work_lock:
+        _work[thread_id].append(job)
+    try:
+        PostThreadMessage(thread_id, _WM_DDE_WORK, 0, 0)
+    except Exception:
+        with _work_lock:
+            queue = _work.get(thread_id)
+            if queue and job in queue:
+                queue.remove(job)
+        return False
+    return True
 
 
 def _run_work_for_this_thread():
@@ -143,11 +154,8 @@ def _run_work_for_this_thread():
             if not queue:
                 _work.pop(tid, None)
                 return
-            item = queue.popleft()
-        try:
-            item.reply = item.server._handle(item.request)
-        finally:
-            item.done.set()
+            job = queue.popleft()
+        job()
 
 
 def _dispatch(msg):
@@ -169,17 +177,49 @@ class _Attachable:
         self._attached = obj
 
 
+class _Link:
+    """A hot link's connection, server side: SetData sends on it."""
+
+    def __init__(self, conn, item_name):
+        self.conn = conn
+        self.item_name = item_name
+        self.lock = threading.Lock()
+
+    def send(self, data):
+        try:
+            with self.lock:
+                _send(self.conn, {"op": "data", "item": self.item_name, "data": data})
+            return True
+        except OSError:
+            return False
+
+
 class PyDDEStringItem(_Attachable):
     def __init__(self, name):
         super().__init__()
         self.name = name
         self._data = ""
         self._lock = threading.Lock()
+        self._links = []
 
     def SetData(self, data, /):
         _check_str(data, "data")
         with self._lock:
+            changed = data != self._data
             self._data = data
+            links = list(self._links) if changed else []
+        for link in links:  # hot links hear of every change
+            if not link.send(data):
+                self._remove_link(link)
+
+    def _add_link(self, link):
+        with self._lock:
+            self._links.append(link)
+
+    def _remove_link(self, link):
+        with self._lock:
+            if link in self._links:
+                self._links.remove(link)
 
     def _get(self):
         with self._lock:
@@ -348,7 +388,23 @@ class PyDDEServer(_Attachable):
                 request = _recv(conn)
                 if request is None:
                     return
-                _send(conn, self._answer(request))
+                reply = self._answer(request)
+                item = reply.pop("link", None)
+                if item is None:
+                    _send(conn, reply)
+                    continue
+                # An advise link: this connection now carries the item's
+                # changes to the client (the client sends nothing more).
+                link = _Link(conn, request["item"])
+                with link.lock:
+                    _send(conn, reply)
+                item._add_link(link)
+                try:
+                    while _recv(conn) is not None:
+                        pass
+                finally:
+                    item._remove_link(link)
+                return
         except (OSError, ValueError):
             pass
         finally:
@@ -363,19 +419,29 @@ class PyDDEServer(_Attachable):
             return {"ok": False}
         if op == "connect":
             return {"ok": not (self._filter & CBF_FAIL_CONNECTIONS)}
+        if op == "advise":
+            item = request.get("item")
+            native = self._topic(topic)._item(item) if isinstance(item, str) else None
+            if native is None or self._filter & CBF_FAIL_ADVISES:
+                return {"ok": False}
+            return {"ok": True, "link": native}
         if op not in _FAIL_FOR or self._filter & _FAIL_FOR[op]:
             return {"ok": False}
-        work = _Work(self, request)
-        with _work_lock:
-            _work[self._thread_id].append(work)
-        try:
-            PostThreadMessage(self._thread_id, _WM_DDE_WORK, 0, 0)
-        except Exception:
+        done = threading.Event()
+        answer = [{"ok": False}]
+
+        def job():
+            try:
+                answer[0] = self._handle(request)
+            finally:
+                done.set()
+
+        if not _queue_for_thread(self._thread_id, job):
             return {"ok": False}  # the server's thread is gone
-        while not work.done.wait(_POLL):
+        while not done.wait(_POLL):
             if self._closed.is_set():
                 return {"ok": False}
-        return work.reply
+        return answer[0]
 
     def _handle(self, request):
         """Runs on the server's thread: the topic's Python object decides."""
@@ -427,6 +493,8 @@ class PyDDEConv(_Attachable):
         self._server = server
         self._sock = None
         self._topic = None
+        self._path = None
+        self._links = {}  # item name (lower) -> socket
 
     def ConnectTo(self, service, topic, /):
         _check_str(service, "service")
@@ -453,7 +521,7 @@ class PyDDEConv(_Attachable):
                 sock.close()
                 continue
             if reply and reply.get("ok"):
-                self._sock, self._topic = sock, topic
+                self._sock, self._topic, self._path = sock, topic, path
                 return
             sock.close()
         raise error("ConnectTo failed")
@@ -473,6 +541,38 @@ class PyDDEConv(_Attachable):
         _check_str(item, "item")
         _check_str(data, "data")
         self._transact({"op": "poke", "item": item, "data": data}, "Poke failed")
+
+    def Advise(self, item, callback, /):
+        """Beyond Pythonwin: a hot link. callback(item, data) runs on this
+        thread (when it pumps) each time the server's item changes."""
+        _check_str(item, "item")
+        if not callable(callback):
+            raise TypeError("callback must be callable")
+        if self._path is None:
+            raise error("The conversation is not connected")
+        self.Unadvise(item)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(TRANSACTION_TIMEOUT)
+            sock.connect(self._path)
+            _send(sock, {"op": "advise", "topic": self._topic, "item": item})
+            reply = _recv(sock)
+        except (OSError, ValueError):
+            reply = None
+        if not reply or not reply.get("ok"):
+            sock.close()
+            raise error("Advise failed")
+        sock.settimeout(None)
+        self._links[item.lower()] = sock
+        thread_id = GetCurrentThreadId()
+        threading.Thread(target=_follow_link, args=(sock, thread_id, callback), name="dde-advise",
+                         daemon=True).start()
+
+    def Unadvise(self, item, /):
+        _check_str(item, "item")
+        sock = self._links.pop(item.lower(), None)
+        if sock is not None:
+            _close_socket(sock)
 
     def _transact(self, request, failure):
         sock = self._sock
@@ -514,9 +614,43 @@ class PyDDEConv(_Attachable):
         sock, self._sock = self._sock, None
         if sock is not None:
             sock.close()
+        links, self._links = self._links, {}
+        for link in links.values():
+            _close_socket(link)
+        self._path = None
 
     def __del__(self):
         self._disconnect()
+
+
+def _close_socket(sock):
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()
+
+
+def _follow_link(sock, thread_id, callback):
+    """A hot link's reader: each change becomes a callback on the thread
+    that asked for the link."""
+    while True:
+        try:
+            message = _recv(sock)
+        except (OSError, ValueError):
+            return
+        if message is None or message.get("op") != "data":
+            return
+        item, data = message.get("item"), message.get("data")
+
+        def job(item=item, data=data):
+            try:
+                callback(item, data)
+            except Exception:
+                traceback.print_exc()
+
+        if not _queue_for_thread(thread_id, job):
+            return
 
 
 def _remove_stale(path):

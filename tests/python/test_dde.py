@@ -236,3 +236,47 @@ def test_pywin_mfc_object_wraps_and_delegates():
     assert topic._attached is None
     with pytest.raises(AttributeError):
         w.name
+
+
+def pump_until(condition, timeout=20):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out pumping"
+        win32gui.PumpWaitingMessages(0, -1)
+        time.sleep(0.005)
+
+
+def test_hot_link_hears_every_change_on_the_clients_thread(server):
+    service, proc = server
+    client, conv = conversation(service, "Plain")
+    heard = []
+    conv.Advise("Status", lambda item, data: heard.append((item, data, threading.get_ident())))
+    other = dde.CreateConversation(client)  # a second conversation changes the item
+    other.ConnectTo(service, "Plain")
+    other.Poke("Status", "busy")
+    other.Poke("Status", "busy")  # no change: no notice
+    other.Poke("Status", "done")
+    pump_until(lambda: len(heard) >= 2)
+    me = threading.get_ident()
+    assert heard == [("Status", "busy", me), ("Status", "done", me)]
+    conv.Unadvise("Status")
+    other.Poke("Status", "after")
+    assert other.Request("Status") == "after"
+    win32gui.PumpWaitingMessages(0, -1)
+    assert len(heard) == 2
+    with pytest.raises(dde.error, match="Advise failed"):
+        conv.Advise("NoSuchItem-but-no-catch-all", print)
+    conv.ConnectTo(service, "RunAnyCommand")
+    conv.Exec("quit")
+
+
+def test_advise_arguments_and_state():
+    conv = dde.CreateConversation(dde.CreateServer())
+    with pytest.raises(dde.error):
+        conv.Advise("x", print)  # not connected
+    with pytest.raises(TypeError):
+        conv.Advise("x", "not callable")
+    with pytest.raises(TypeError):
+        conv.Advise(5, print)
