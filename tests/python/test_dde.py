@@ -187,7 +187,7 @@ def test_filter_flags_refuse_transactions():
     server = dde.CreateServer()
     server.AddTopic(topic)
     name = f"Filtered-{os.getpid()}"
-    server.Create(name, dde.CBF_FAIL_POKES)
+    server.Create(name, dde.CBF_FAIL_POKES | dde.CBF_FAIL_ADVISES)
     try:
         conv = dde.CreateConversation(server)
         conv.ConnectTo(name, "T")
@@ -195,6 +195,8 @@ def test_filter_flags_refuse_transactions():
         with pytest.raises(dde.error, match="Poke failed"):
             conv.Poke("I", "w")
         assert conv.Request("I") == "v"
+        with pytest.raises(dde.error, match="Advise failed"):
+            conv.Advise("I", print)
     finally:
         server.Shutdown()
     with pytest.raises(dde.error):
