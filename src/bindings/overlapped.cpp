@@ -1,5 +1,7 @@
 #include "overlapped.h"
 
+#include <string>
+
 #include "handle.h"
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
@@ -82,6 +84,15 @@ void PyOverlapped::check_idle(const char* function) const {
 void PyOverlapped::begin(std::shared_ptr<w32::io::IoRequest> r, std::unique_ptr<BufferArg> b) {
     request = std::move(r);
     buffer = std::move(b);
+}
+
+PyOverlapped* overlapped_arg(nb::handle ov, const char* function, bool must_be_idle) {
+    if (ov.is_none()) return nullptr;
+    if (!nb::isinstance<PyOverlapped>(ov))
+        throw nb::type_error((std::string(function) + ": the overlapped argument must be a PyOVERLAPPED").c_str());
+    auto* o = nb::inst_ptr<PyOverlapped>(ov);
+    if (must_be_idle) o->check_idle(function);
+    return o;
 }
 
 uint64_t completion_token(nb::handle overlapped) {

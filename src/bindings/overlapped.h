@@ -10,6 +10,7 @@
 
 #include "buffer_args.h"
 #include "w32/io/async_io.h"
+#include "w32/io/file_object.h"
 #include "w32/kernel/handle_table.h"
 
 namespace bindings {
@@ -51,5 +52,36 @@ void bind_overlapped_type(nanobind::module_& m);
 // holds a reference until the packet is dequeued or discarded).
 uint64_t completion_token(nanobind::handle overlapped);
 nanobind::object overlapped_from_token(uint64_t token);
+
+// An OVERLAPPED argument: nullptr for None, TypeError for anything but a
+// PyOVERLAPPED; with `must_be_idle` (to start an operation),
+// ERROR_INVALID_PARAMETER while it has one running.
+PyOverlapped* overlapped_arg(nanobind::handle ov, const char* function, bool must_be_idle = true);
+
+// Starts an overlapped operation on `file` for the OVERLAPPED `ov_obj`:
+// `start(token)` gives the core request, or null when the operation ended
+// at once with no packet to queue. The token (when the file has a port)
+// keeps the OVERLAPPED alive until its packet is dequeued; it is given back
+// when no packet will carry it. The request and `buffer` then stay with
+// the OVERLAPPED until the operation is over.
+template <class Start>
+void start_overlapped(const std::shared_ptr<w32::io::FileObject>& file, nanobind::handle ov_obj,
+                      std::unique_ptr<BufferArg> buffer, Start&& start) {
+    PyOverlapped& ov = *nanobind::inst_ptr<PyOverlapped>(ov_obj);
+    uint64_t key;
+    uint64_t token = file->port(key) ? completion_token(ov_obj) : 0;
+    std::shared_ptr<w32::io::IoRequest> r;
+    try {
+        r = start(token);
+    } catch (...) {
+        if (token) overlapped_from_token(token);
+        throw;
+    }
+    if (!r) {
+        if (token) overlapped_from_token(token);
+        return;
+    }
+    ov.begin(std::move(r), std::move(buffer));
+}
 
 }  // namespace bindings

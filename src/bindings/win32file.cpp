@@ -51,29 +51,16 @@ PyHandle create_file(const std::string& name, long long access, long long share,
     return PyHandle(nb_release_gil([&] { return wio::create_file(name, acc, sh, disp, fl, inherit); }));
 }
 
-PyOverlapped* overlapped_arg(nb::handle ov, const char* function) {
-    if (ov.is_none()) return nullptr;
-    if (!nb::isinstance<PyOverlapped>(ov))
-        throw nb::type_error((std::string(function) + ": the overlapped argument must be a PyOVERLAPPED").c_str());
-    return nb::inst_ptr<PyOverlapped>(ov);
-}
-
 bool is_disk_file(const wio::FileObject& f) { return dynamic_cast<const wio::DiskFile*>(&f) != nullptr; }
 
-// Starts `work` on the engine for `ov`: (ERROR_IO_PENDING, result_object).
+// Queues `work` on the engine for the OVERLAPPED `ov_obj`.
 template <class Work>
-void start_overlapped(const std::shared_ptr<wio::FileObject>& file, nb::handle ov_obj, PyOverlapped& ov,
-                      std::unique_ptr<BufferArg> buffer, bool waits_for_others, Work work) {
-    uint64_t key;
-    uint64_t token = file->port(key) ? completion_token(ov_obj) : 0;
-    std::shared_ptr<wio::IoRequest> r;
-    try {
-        r = wio::submit_io(file, ov.event_handle(), std::move(work), token, waits_for_others);
-    } catch (...) {
-        if (token) overlapped_from_token(token);  // no packet will carry it
-        throw;
-    }
-    ov.begin(std::move(r), std::move(buffer));
+void submit(const std::shared_ptr<wio::FileObject>& file, nb::handle ov_obj, std::unique_ptr<BufferArg> buffer,
+            bool waits_for_others, Work work) {
+    w32::Handle event = nb::inst_ptr<PyOverlapped>(ov_obj)->event_handle();
+    start_overlapped(file, ov_obj, std::move(buffer), [&](uint64_t token) {
+        return wio::submit_io(file, event, std::move(work), token, waits_for_others);
+    });
 }
 
 nb::tuple read_file(HandleArg h, nb::handle size_or_buffer, nb::handle ov_obj) {
@@ -104,7 +91,6 @@ nb::tuple read_file(HandleArg h, nb::handle size_or_buffer, nb::handle ov_obj) {
         });
         return nb::make_tuple(r.status, nb::bytes(reinterpret_cast<const char*>(buffer.bytes().data()), r.bytes));
     }
-    ov->check_idle("ReadFile");
     auto file = wio::file_of(h.value, "ReadFile");
     if (!file->can_read()) w32::throw_win32(w32::err::kAccessDenied, "ReadFile");
     // With a size, pywin32 gives the caller a buffer of its own to read into.
@@ -113,7 +99,7 @@ nb::tuple read_file(HandleArg h, nb::handle size_or_buffer, nb::handle ov_obj) {
     auto buffer = std::make_unique<BufferArg>(target, true, "ReadFile's buffer");
     std::span<std::byte> dest = buffer->writable();
     uint64_t offset = ov->offset();
-    start_overlapped(file, ov_obj, *ov, std::move(buffer), !is_disk_file(*file),
+    submit(file, ov_obj, std::move(buffer), !is_disk_file(*file),
                      [dest, offset](wio::FileObject& f, const InterruptCheck& cancelled) -> wio::IoOutcome {
                          return wio::overlapped_read(f, dest, offset, cancelled);
                      });
@@ -129,13 +115,12 @@ nb::tuple write_file(HandleArg h, nb::handle data, nb::handle ov_obj) {
         });
         return nb::make_tuple(0, n);
     }
-    ov->check_idle("WriteFile");
     auto file = wio::file_of(h.value, "WriteFile");
     if (!file->can_write()) w32::throw_win32(w32::err::kAccessDenied, "WriteFile");
     auto buffer = std::make_unique<BufferArg>(data, false, "WriteFile's data");
     std::span<const std::byte> src = buffer->bytes();
     uint64_t offset = ov->offset();
-    start_overlapped(file, ov_obj, *ov, std::move(buffer), !is_disk_file(*file),
+    submit(file, ov_obj, std::move(buffer), !is_disk_file(*file),
                      [src, offset](wio::FileObject& f, const InterruptCheck& cancelled) -> wio::IoOutcome {
                          return wio::overlapped_write(f, src, offset, cancelled);
                      });
@@ -206,8 +191,7 @@ void lock_file_ex(HandleArg h, long long flags, long long low, long long high, n
     if (ov && file->overlapped()) {
         // An overlapped handle does not block: the lock is granted later, with
         // the OVERLAPPED's event and the port's packet, as for a read.
-        ov->check_idle("LockFileEx");
-        start_overlapped(file, ov_obj, *ov, nullptr, true,
+        submit(file, ov_obj, nullptr, true,
                          [offset, length, exclusive](wio::FileObject& f, const InterruptCheck& cancelled) {
                              wio::lock_range(static_cast<wio::DiskFile&>(f), offset, length, exclusive, true,
                                              cancelled, "LockFileEx");
@@ -229,7 +213,7 @@ void lock_file_ex(HandleArg h, long long flags, long long low, long long high, n
 }
 
 void unlock_file_ex(HandleArg h, long long low, long long high, nb::handle ov_obj) {
-    PyOverlapped* ov = overlapped_arg(ov_obj, "UnlockFileEx");
+    PyOverlapped* ov = overlapped_arg(ov_obj, "UnlockFileEx", false);
     auto file = wio::disk_file_of(h.value, "UnlockFileEx");
     wio::unlock_range(*file, ov ? ov->offset() : 0, lock_length(low, high), "UnlockFileEx");
 }
@@ -314,7 +298,7 @@ void bind_win32file(nb::module_ m) {
           "Cancels this thread's pending operations on the handle (ERROR_OPERATION_ABORTED).");
     m.def("CancelIoEx",
           [](HandleArg h, nb::handle ov_obj) {
-              PyOverlapped* ov = overlapped_arg(ov_obj, "CancelIoEx");
+              PyOverlapped* ov = overlapped_arg(ov_obj, "CancelIoEx", false);
               if (ov && !ov->request) w32::throw_win32(w32::err::kNotFound, "CancelIoEx");
               wio::cancel_io(h.value, true, ov ? ov->request.get() : nullptr);
           },

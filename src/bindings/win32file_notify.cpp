@@ -58,31 +58,24 @@ nb::object read_directory_changes(HandleArg h, nb::handle size_or_buffer, int su
         if (bytes.empty()) w32::throw_win32(w32::err::kNotifyEnumDir, "ReadDirectoryChangesW");
         return records_list(wio::decode_notify_information(bytes));
     }
-    if (!nb::isinstance<PyOverlapped>(ov_obj)) throw nb::type_error("overlapped must be a PyOVERLAPPED");
-    auto& ov = *nb::inst_ptr<PyOverlapped>(ov_obj);
-    ov.check_idle("ReadDirectoryChangesW");
+    PyOverlapped& ov = *overlapped_arg(ov_obj, "ReadDirectoryChangesW");
     if (PyLong_Check(size_or_buffer.ptr()))
         throw nb::type_error("ReadDirectoryChangesW with an OVERLAPPED needs a buffer (AllocateReadBuffer)");
     auto buffer = std::make_unique<BufferArg>(size_or_buffer, true, "ReadDirectoryChangesW's buffer");
     std::span<std::byte> dest = buffer->writable();
-    uint64_t key;
-    uint64_t token = dir->port(key) ? completion_token(ov_obj) : 0;
-    std::shared_ptr<wio::IoRequest> r;
-    try {
-        r = wio::submit_io(dir, ov.event_handle(),
-                            [watch, dest](wio::FileObject&, const InterruptCheck& cancelled) -> wio::IoOutcome {
-                                wio::wait_for_changes(*watch, kInfinite, cancelled);
-                                auto bytes = watch->take_encoded(dest.size());
-                                if (bytes.empty()) return {0, w32::err::kNotifyEnumDir};
-                                std::memcpy(dest.data(), bytes.data(), bytes.size());
-                                return {bytes.size(), 0};
-                            },
-                            token, true);
-    } catch (...) {
-        if (token) overlapped_from_token(token);
-        throw;
-    }
-    ov.begin(std::move(r), std::move(buffer));
+    w32::Handle event = ov.event_handle();
+    start_overlapped(dir, ov_obj, std::move(buffer), [&](uint64_t token) {
+        return wio::submit_io(
+            dir, event,
+            [watch, dest](wio::FileObject&, const InterruptCheck& cancelled) -> wio::IoOutcome {
+                wio::wait_for_changes(*watch, kInfinite, cancelled);
+                auto bytes = watch->take_encoded(dest.size());
+                if (bytes.empty()) return {0, w32::err::kNotifyEnumDir};
+                std::memcpy(dest.data(), bytes.data(), bytes.size());
+                return {bytes.size(), 0};
+            },
+            token, true);
+    });
     return nb::none();
 }
 

@@ -30,20 +30,6 @@ namespace {
 
 constexpr uint32_t kInfinite = 0xFFFFFFFFu;
 
-PyOverlapped* overlapped_arg(nb::handle ov, const char* function) {
-    if (ov.is_none()) return nullptr;
-    if (!nb::isinstance<PyOverlapped>(ov))
-        throw nb::type_error((std::string(function) + ": the overlapped argument must be a PyOVERLAPPED").c_str());
-    auto* o = nb::inst_ptr<PyOverlapped>(ov);
-    o->check_idle(function);
-    return o;
-}
-
-uint64_t token_for(w32::Handle h, nb::handle ov_obj, const char* function) {
-    uint64_t key;
-    return wio::file_of(h, function)->port(key) ? completion_token(ov_obj) : 0;
-}
-
 PyHandle create_named_pipe(const std::string& name, long long open_mode, long long pipe_mode,
                            long long max_instances, long long out_size, long long in_size,
                            long long default_timeout, nb::handle sa) {
@@ -60,17 +46,14 @@ PyHandle create_named_pipe(const std::string& name, long long open_mode, long lo
 
 uint32_t connect_named_pipe(HandleArg h, nb::handle ov_obj) {
     if (PyOverlapped* ov = overlapped_arg(ov_obj, "ConnectNamedPipe")) {
-        uint64_t token = token_for(h.value, ov_obj, "ConnectNamedPipe");
-        wio::ConnectStart start;
-        try {
-            start = wio::start_connect_named_pipe(h.value, ov->event_handle(), token);
-        } catch (...) {
-            if (token) overlapped_from_token(token);  // no packet will carry it
-            throw;
-        }
-        if (!start.request && token) overlapped_from_token(token);
-        if (start.request) ov->begin(std::move(start.request), nullptr);
-        return start.status;
+        uint32_t status = 0;
+        w32::Handle event = ov->event_handle();
+        start_overlapped(wio::file_of(h.value, "ConnectNamedPipe"), ov_obj, nullptr, [&](uint64_t token) {
+            auto start = wio::start_connect_named_pipe(h.value, event, token);
+            status = start.status;
+            return start.request;
+        });
+        return status;
     }
     return blocking_wait(kInfinite, [&](const InterruptCheck& check) {
         return wio::connect_named_pipe(h.value, check);
@@ -109,15 +92,11 @@ nb::object transact_named_pipe(HandleArg h, nb::handle data, nb::handle size_or_
         auto answer = std::make_unique<BufferArg>(target, true, "TransactNamedPipe's buffer");
         auto bytes = message.bytes();
         std::string msg(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-        uint64_t token = token_for(h.value, ov_obj, "TransactNamedPipe");
-        std::shared_ptr<wio::IoRequest> r;
-        try {
-            r = wio::start_transact_named_pipe(h.value, std::move(msg), answer->writable(), ov->event_handle(), token);
-        } catch (...) {
-            if (token) overlapped_from_token(token);
-            throw;
-        }
-        ov->begin(std::move(r), std::move(answer));
+        w32::Handle event = ov->event_handle();
+        std::span<std::byte> dest = answer->writable();
+        start_overlapped(wio::file_of(h.value, "TransactNamedPipe"), ov_obj, std::move(answer), [&](uint64_t token) {
+            return wio::start_transact_named_pipe(h.value, std::move(msg), dest, event, token);
+        });
         return target;
     }
     size_t n;

@@ -289,10 +289,12 @@ std::shared_ptr<IoRequest> submit_io(const std::shared_ptr<FileObject>& file, Ha
         r->event_ = HandleTable::instance().get<sync::SyncObject>(event, ObjectType::Event, "ReadFile");
     }
     r->port_ = file->port(r->key_);
-    if (r->port_) r->token_ = token;
-    else if (token && g_discard_hook) g_discard_hook(token);
+    const bool has_port = r->port_ != nullptr;  // read now: completion resets port_
+    if (has_port) r->token_ = token;
     file->track(r);
     (waits_for_others ? IoEngine::waits() : IoEngine::files()).enqueue(r);
+    // Queued: a token no packet will carry is given back (on failure the caller keeps it).
+    if (!has_port && token && g_discard_hook) g_discard_hook(token);
     return r;
 }
 
