@@ -15,6 +15,7 @@
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/io/epoll_thread.h"
 #include "w32/io/fd_wait.h"
 #include "w32/kernel/arena.h"
 #include "w32/paths/drive_table.h"
@@ -276,7 +277,7 @@ std::vector<ChangeRecord> decode_notify_information(std::span<const std::byte> b
     return out;
 }
 
-// FindFirstChangeNotification's handles: a private arena event that one
+// FindFirstChangeNotification's handles: a private arena event that the
 // watcher thread (epoll over every handle's inotify) sets.
 namespace {
 
@@ -308,70 +309,22 @@ public:
     std::shared_ptr<sync::SyncObject> event;
 };
 
-class Watcher {
-public:
-    static Watcher& instance() {
-        static Watcher* w = new Watcher;  // leaked: its thread may outlive static destruction
-        return *w;
-    }
-    void add(const std::shared_ptr<ChangeNotification>& n) {
-        std::lock_guard lock(mutex_);
-        start();
-        epoll_event ev{};
-        ev.events = EPOLLIN;
-        ev.data.fd = n->watch.fd();
-        if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, n->watch.fd(), &ev) != 0)
-            throw_errno(errno, "FindFirstChangeNotification");
-        watched_[n->watch.fd()] = n;
-    }
-    void remove(int fd) {
-        std::lock_guard lock(mutex_);
-        if (epoll_) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
-        watched_.erase(fd);
-    }
+EpollThread& watcher() {
+    static EpollThread& thread = EpollThread::create("FindFirstChangeNotification");
+    return thread;
+}
 
-private:
-    void start() {
-        if (started_pid_ == ::getpid()) return;
-        // First use, or a forked child (which has no watcher thread).
-        epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
-        if (!epoll_) throw_errno(errno, "FindFirstChangeNotification");
-        watched_.clear();
-        int efd = epoll_.get();
-        std::thread([this, efd] { run(efd); }).detach();
-        started_pid_ = ::getpid();
-    }
-    void run(int efd) {
-        epoll_event events[32];
-        for (;;) {
-            int n = ::epoll_wait(efd, events, 32, -1);
-            if (n < 0 && errno != EINTR) return;
-            for (int i = 0; i < n; ++i) {
-                std::shared_ptr<ChangeNotification> target;
-                {
-                    std::lock_guard lock(mutex_);
-                    auto it = watched_.find(events[i].data.fd);
-                    if (it != watched_.end()) target = it->second.lock();
-                }
-                if (target) target->look(false);
-            }
-        }
-    }
-
-    std::mutex mutex_;
-    UniqueFd epoll_;
-    pid_t started_pid_ = 0;
-    std::unordered_map<int, std::weak_ptr<ChangeNotification>> watched_;
-};
-
-ChangeNotification::~ChangeNotification() { Watcher::instance().remove(watch.fd()); }
+ChangeNotification::~ChangeNotification() { watcher().remove(watch.fd()); }
 
 }  // namespace
 
 Handle find_first_change_notification(std::string_view path, bool subtree, uint32_t filter) {
     std::string root = paths::to_posix(path, "FindFirstChangeNotification");
     auto n = std::make_shared<ChangeNotification>(std::move(root), subtree, filter);
-    Watcher::instance().add(n);
+    std::weak_ptr<ChangeNotification> weak = n;
+    watcher().add(n->watch.fd(), EPOLLIN, [weak](uint32_t) {
+        if (auto target = weak.lock()) target->look(false);
+    });
     return HandleTable::instance().insert(n, sync::kSynchronize, false);
 }
 

@@ -11,12 +11,11 @@
 #include <cerrno>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
-#include "w32/io/unique_fd.h"
+#include "w32/io/epoll_thread.h"
 #include "w32/sync/sync_objects.h"
 
 namespace w32::io {
@@ -66,9 +65,8 @@ public:
     }
 
     void select(int fd, std::shared_ptr<sync::SyncObject> event, uint32_t mask) {
+        thread_.remove(fd);
         std::lock_guard lock(mutex_);
-        start();
-        ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
         sockets_.erase(fd);
         if (!mask || !event) return;
         struct stat st;
@@ -85,7 +83,12 @@ public:
         socklen_t plen = sizeof peer;
         w.connected = ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) == 0;
         sockets_[fd] = w;
-        arm(fd);
+        // Edge-triggered, for good: a new arrival (data, a connection, the
+        // peer's close) is an event; what was there and was reported is not
+        // reported again. The kernel's write-space wake-up comes only after a
+        // send found the buffer full, which is when Windows reports FD_WRITE.
+        thread_.add(fd, EPOLLET | EPOLLIN | EPOLLOUT | EPOLLPRI | EPOLLRDHUP,
+                    [this, fd](uint32_t ready) { record(fd, ready); });
     }
 
     std::map<uint32_t, int32_t> take(int fd) {
@@ -101,36 +104,6 @@ public:
     }
 
 private:
-    void start() {
-        if (started_pid_ == ::getpid()) return;
-        epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
-        if (!epoll_) throw_errno(errno, "WSAEventSelect");
-        sockets_.clear();
-        int efd = epoll_.get();
-        std::thread([this, efd] { run(efd); }).detach();
-        started_pid_ = ::getpid();
-    }
-
-    // Edge-triggered, for good: a new arrival (data, a connection, the
-    // peer's close) is an event; what was there and was reported is not
-    // reported again. The kernel's write-space wake-up comes only after a
-    // send found the buffer full, which is when Windows reports FD_WRITE.
-    void arm(int fd) {
-        epoll_event ev{};
-        ev.events = EPOLLET | EPOLLIN | EPOLLOUT | EPOLLPRI | EPOLLRDHUP;
-        ev.data.fd = fd;
-        if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) throw_errno(errno, "WSAEventSelect");
-    }
-
-    void run(int efd) {
-        epoll_event events[32];
-        for (;;) {
-            int n = ::epoll_wait(efd, events, 32, -1);
-            if (n < 0 && errno != EINTR) return;
-            for (int i = 0; i < n; ++i) record(events[i].data.fd, events[i].events);
-        }
-    }
-
     void record(int fd, uint32_t ready) {
         std::shared_ptr<sync::SyncObject> to_set;
         {
@@ -178,9 +151,8 @@ private:
         if (to_set) sync::set_event_object(*to_set);
     }
 
+    EpollThread& thread_ = EpollThread::create("WSAEventSelect");
     std::mutex mutex_;
-    UniqueFd epoll_;
-    pid_t started_pid_ = 0;
     std::unordered_map<int, Watched> sockets_;
 };
 
