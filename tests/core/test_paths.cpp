@@ -74,6 +74,21 @@ TEST(Paths, BackslashesAreSeparators) {
     EXPECT_EQ(posix("\\tmp\\x"), "/tmp/x");
 }
 
+TEST(Paths, DeviceNames) {
+    EXPECT_EQ(posix("NUL"), "/dev/null");
+    EXPECT_EQ(posix("nul:"), "/dev/null");
+    EXPECT_EQ(posix("\\\\.\\NUL"), "/dev/null");
+    EXPECT_EQ(posix("C:\\any\\dir\\nul"), "/dev/null");
+    EXPECT_EQ(posix("CONOUT$"), "/dev/tty");
+    EXPECT_EQ(posix("\\\\.\\COM3"), "/dev/ttyS2");
+    EXPECT_EQ(posix("LPT1"), "/dev/lp0");
+    // Not devices: longer names, POSIX paths ending in such a name, COM0.
+    EXPECT_EQ(posix("C:\\nul.txt"), "/home/u/drive_c/nul.txt");
+    EXPECT_EQ(posix("/tmp/nul"), "/tmp/nul");
+    EXPECT_EQ(posix("COM0"), "COM0");
+    EXPECT_EQ(posix("console"), "console");
+}
+
 TEST(Paths, BadInput) {
     EXPECT_EQ(error_of(""), w32::err::kPathNotFound);
     EXPECT_EQ(error_of("Q:\\x"), w32::err::kPathNotFound);

@@ -292,3 +292,19 @@ def test_long_path_name(tmp_path):
     with pytest.raises(pywintypes.error) as e:
         f.GetLongPathName(str(tmp_path / "nope"))
     assert winerr(e) == winerror.ERROR_FILE_NOT_FOUND
+
+
+def test_device_names():
+    for name in ("NUL", "nul", "\\\\.\\NUL", "C:\\some\\dir\\NUL"):
+        h = f.CreateFile(name, RW, 7, None, f.OPEN_EXISTING, 0, None)
+        assert f.GetFileType(h) == f.FILE_TYPE_CHAR
+        assert f.WriteFile(h, b"gone") == (0, 4)
+        assert f.ReadFile(h, 10) == (0, b"")
+        h.Close()
+    # CREATE_ALWAYS on NUL opens the device: nothing is created or truncated,
+    # and two exclusive opens do not conflict.
+    a = f.CreateFile("NUL", RW, 0, None, f.CREATE_ALWAYS, 0, None)
+    b = f.CreateFile("nul", RW, 0, None, f.OPEN_ALWAYS, 0, None)
+    assert not os.path.exists("NUL") and not os.path.exists("nul")
+    a.Close()
+    b.Close()

@@ -110,6 +110,15 @@ DiskFile::DiskFile(UniqueFd fd, uint32_t access, uint32_t flags, ShareReservatio
 
 DiskFile::~DiskFile() = default;
 
+uint32_t DiskFile::file_type() const noexcept {
+    struct stat st;
+    FdRef f = fd();
+    if (!f || ::fstat(f->get(), &st) != 0) return kFileTypeUnknown;
+    if (S_ISCHR(st.st_mode)) return kFileTypeChar;
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) return kFileTypePipe;
+    return kFileTypeDisk;
+}
+
 bool DiskFile::overlapped() const noexcept { return flags_ & kFileFlagOverlapped; }
 
 ReadResult DiskFile::read(std::span<std::byte> buffer, const sync::InterruptCheck&) {
@@ -316,8 +325,11 @@ Handle create_file(std::string_view win_path, uint32_t access, uint32_t share, u
         throw_win32(err::kAccessDenied, fn);
     uint32_t share_access = access;
     if (flags & kFileFlagDeleteOnClose) share_access |= kDeleteAccess;
-    ShareReservation reservation = ShareReservation::acquire(st.st_dev, st.st_ino, share_access, share, fn);
-    if (existed && (disposition == kCreateAlways || disposition == kTruncateExisting)) {
+    // Devices (NUL, CON, COMn) take no part in sharing and have nothing to truncate.
+    bool device = !S_ISREG(st.st_mode) && !directory;
+    ShareReservation reservation =
+        device ? ShareReservation{} : ShareReservation::acquire(st.st_dev, st.st_ino, share_access, share, fn);
+    if (existed && !device && (disposition == kCreateAlways || disposition == kTruncateExisting)) {
         if (::ftruncate(fd.get(), 0) != 0) throw_errno(errno, fn);
     }
     if (!existed && (flags & kStoredAttributes)) {

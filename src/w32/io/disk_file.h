@@ -69,7 +69,8 @@ public:
              bool directory);
     ~DiskFile() override;
 
-    uint32_t file_type() const noexcept override { return kFileTypeDisk; }
+    // FILE_TYPE_CHAR for devices (NUL, CON, COMn), FILE_TYPE_PIPE for FIFOs.
+    uint32_t file_type() const noexcept override;
     ReadResult read(std::span<std::byte> buffer, const sync::InterruptCheck& interrupted) override;
     size_t write(std::span<const std::byte> data, const sync::InterruptCheck& interrupted) override;
     void flush() override;

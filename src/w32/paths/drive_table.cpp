@@ -128,7 +128,31 @@ std::string unc_path(std::string_view p, const DriveTable& drives, const char* f
     return drive_path(share[0], p.substr(e), drives, function);
 }
 
+// Windows' reserved device names, in any case, with an optional ':'.
+std::optional<std::string> device_of(std::string_view name) {
+    if (!name.empty() && name.back() == ':') name.remove_suffix(1);
+    std::string n;
+    for (char c : name) n += lower(c);
+    if (n == "nul") return "/dev/null";
+    if (n == "con" || n == "conin$" || n == "conout$") return "/dev/tty";
+    if (n == "prn") return "/dev/lp0";
+    if (n == "aux") return "/dev/ttyS0";
+    if (n.size() == 4 && (n.compare(0, 3, "com") == 0 || n.compare(0, 3, "lpt") == 0) && n[3] >= '1' && n[3] <= '9')
+        return std::string(n[0] == 'c' ? "/dev/ttyS" : "/dev/lp") + static_cast<char>(n[3] - 1);
+    return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<std::string> device_path(std::string_view path) {
+    // "\\.\NAME", a bare "NAME", or a Windows path ending in "\NAME".
+    if (path.size() > 4 && is_sep(path[0]) && is_sep(path[1]) && path[2] == '.' && is_sep(path[3]))
+        return device_of(path.substr(4));
+    auto sep = path.find_last_of("\\/");
+    if (sep == std::string_view::npos) return device_of(path);
+    if (!is_windows_path(path)) return std::nullopt;
+    return device_of(path.substr(sep + 1));
+}
 
 std::string drive_table_dir() { return session_paths().state_dir + "/dosdevices"; }
 
@@ -158,6 +182,7 @@ bool is_windows_path(std::string_view p) noexcept {
 std::string to_posix(std::string_view p, const DriveTable& drives, const char* function) {
     if (p.empty()) throw_win32(err::kPathNotFound, function);
     if (p.find('\0') != std::string_view::npos) throw_win32(err::kInvalidName, function);
+    if (auto device = device_path(p)) return *device;
     if (!is_windows_path(p)) return std::string(p);
     // "\\?\" and "\\.\" prefixes: the rest is a drive path or "UNC\host\share".
     if (p.size() >= 4 && is_sep(p[0]) && is_sep(p[1]) && (p[2] == '?' || p[2] == '.') && is_sep(p[3])) {
@@ -184,7 +209,7 @@ std::string to_posix(std::string_view p, const DriveTable& drives, const char* f
 }
 
 std::string to_posix(std::string_view path, const char* function) {
-    if (!is_windows_path(path)) {
+    if (!is_windows_path(path) && !device_path(path)) {
         if (path.empty()) throw_win32(err::kPathNotFound, function);
         if (path.find('\0') != std::string_view::npos) throw_win32(err::kInvalidName, function);
         return std::string(path);

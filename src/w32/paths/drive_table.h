@@ -30,6 +30,12 @@ uint32_t logical_drives();
 // "\\?\", "\\.\", UNC, or any backslash.
 bool is_windows_path(std::string_view path) noexcept;
 
+// Windows' device names: NUL is /dev/null, CON/CONIN$/CONOUT$ the
+// controlling terminal, COM1-9 /dev/ttyS0-8, LPT1-9 /dev/lp0-8, PRN and AUX
+// LPT1 and COM1. Recognised as a whole path ("NUL", "nul:"), after \\.\,
+// or as the last component of a Windows path; nullopt otherwise.
+std::optional<std::string> device_path(std::string_view path);
+
 // The POSIX path a path names. Windows forms: "C:\a\b", "C:/a", "C:" and
 // "C:rel" (relative to the drive's root), "\\?\C:\a", "\\?\UNC\host\C$\a",
 // "\\localhost\C$\a", "\a" (root of the current drive: Z:, i.e. /), "a\b".
