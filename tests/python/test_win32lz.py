@@ -5,6 +5,7 @@ import os
 import random
 import shutil
 import subprocess
+import threading
 
 import pytest
 
@@ -128,6 +129,27 @@ def test_copy_expands_a_compressed_file_given_as_a_file_handle(tmp_path):
     win32lz.Close(h)
     win32lz.Close(out)
     assert (tmp_path / "a.out").read_bytes() == b"hello " * 5000
+
+
+def test_copy_reads_pipes_and_init_refuses_them(tmp_path):
+    import win32pipe
+
+    data = samples()["text.txt"][:200000]
+    (tmp_path / "p.txt").write_bytes(data)
+    win32lz.CompressFile(str(tmp_path / "p.txt"), str(tmp_path / "p.tx_"))
+    for payload, expected in (((tmp_path / "p.tx_").read_bytes(), data), (data, data)):
+        r, w = win32pipe.CreatePipe(None, 0)
+        writer = threading.Thread(target=lambda: (win32file.WriteFile(w, payload), w.Close()))
+        writer.start()
+        out, _ = win32lz.OpenFile(str(tmp_path / "p.out"), win32con.OF_CREATE | win32con.OF_WRITE)
+        assert win32lz.Copy(r, out) == len(expected)
+        win32lz.Close(out)
+        writer.join()
+        assert (tmp_path / "p.out").read_bytes() == expected
+        with pytest.raises(pywintypes.error) as e:
+            win32lz.Init(r)
+        assert lz_code(e) == win32lz.LZERROR_BADINHANDLE
+        r.Close()
 
 
 def test_windows_paths_go_through_the_drive_table(tmp_path):

@@ -37,6 +37,17 @@ const sync::InterruptCheck& never_interrupted() {
     return check;
 }
 
+// A read; 0 at the end, which a pipe whose writer closed reports as
+// ERROR_BROKEN_PIPE. Other failures throw.
+size_t read_some(io::FileObject& file, std::span<uint8_t> buffer) {
+    try {
+        return file.read(std::as_writable_bytes(buffer), never_interrupted()).bytes;
+    } catch (const Win32Error& e) {
+        if (e.code() == err::kBrokenPipe) return 0;
+        throw;
+    }
+}
+
 // The reading side of an LZ handle, or of a plain file being copied.
 class ExpandStream {
 public:
@@ -89,9 +100,9 @@ private:
         input_.resize(kInputChunk);
         in_pos_ = 0;
         try {
-            io::ReadResult r = source_->read(std::as_writable_bytes(std::span(input_)), never_interrupted());
-            input_.resize(r.bytes);
-            if (r.bytes == 0) eof_ = true;
+            size_t n = read_some(*source_, input_);
+            input_.resize(n);
+            if (n == 0) eof_ = true;
         } catch (const Win32Error&) {
             input_.clear();
             return kErrorRead;
@@ -142,9 +153,9 @@ bool read_head(io::FileObject& file, std::vector<uint8_t>& head) {
     size_t got = 0;
     try {
         while (got < head.size()) {
-            io::ReadResult r = file.read(std::as_writable_bytes(std::span(head).subspan(got)), never_interrupted());
-            if (r.bytes == 0) break;
-            got += r.bytes;
+            size_t n = read_some(file, std::span(head).subspan(got));
+            if (n == 0) break;
+            got += n;
         }
     } catch (const Win32Error&) {
         return false;
@@ -261,6 +272,9 @@ bool is_lz_handle(int64_t h) noexcept {
 
 int64_t init(int64_t file) {
     if (is_lz_handle(file)) return kErrorBadInHandle;
+    // A plain file comes back rewound, which a pipe cannot be: what LZInit
+    // read of it would be lost. Copy takes pipes (it keeps those bytes).
+    if (!std::dynamic_pointer_cast<io::DiskFile>(file_object(file))) return kErrorBadInHandle;
     std::shared_ptr<ExpandStream> stream;
     int rc = open_stream(file, stream);
     if (rc <= 0) return rc == 0 ? file : rc;
@@ -324,7 +338,7 @@ int64_t read(int64_t h, std::span<uint8_t> out) {
         std::shared_ptr<io::FileObject> file = file_object(h);
         if (!file) return kErrorBadInHandle;
         try {
-            return int64_t(file->read(std::as_writable_bytes(out), never_interrupted()).bytes);
+            return int64_t(read_some(*file, out));
         } catch (const Win32Error&) {
             return kErrorRead;
         }

@@ -52,7 +52,8 @@ bool is_lz_handle(int64_t h) noexcept;
 // init(), so a compressed one comes back as an LZ handle.
 int64_t open_file(std::string_view name, uint32_t style, OfStruct& of);
 // LZInit: an LZ handle for a compressed file, `file` itself (rewound) for a
-// plain one. Reads from the file's current position.
+// plain one. Reads from the file's current position. Disk files only
+// (LZERROR_BADINHANDLE for a pipe, which cannot be rewound).
 int64_t init(int64_t file);
 // LZRead: expanded bytes from an LZ handle (or plain bytes from a file).
 int64_t read(int64_t h, std::span<uint8_t> out);
