@@ -121,9 +121,22 @@ uint32_t DiskFile::file_type() const noexcept {
 
 bool DiskFile::overlapped() const noexcept { return flags_ & kFileFlagOverlapped; }
 
-ReadResult DiskFile::read(std::span<std::byte> buffer, const sync::InterruptCheck&) {
+std::optional<CommTimeouts> DiskFile::comm_timeouts() const {
+    std::lock_guard lock(comm_mutex_);
+    return comm_timeouts_;
+}
+
+void DiskFile::set_comm_timeouts(const CommTimeouts& t) {
+    std::lock_guard lock(comm_mutex_);
+    comm_timeouts_ = t;
+}
+
+ReadResult DiskFile::read(std::span<std::byte> buffer, const sync::InterruptCheck& interrupted) {
     FdRef f = fd();
     if (directory_) throw_win32(err::kInvalidFunction, "ReadFile");
+    if (auto t = comm_timeouts()) return {read_with_timeouts(f->get(), buffer, *t, interrupted), 0};
+    // Terminals and FIFOs may wait for data: wait so that Ctrl+C is seen.
+    if (file_type() != kFileTypeDisk) return FileObject::read(buffer, interrupted);
     if (share_.ranges_ever_locked()) {
         off_t pos = ::lseek(f->get(), 0, SEEK_CUR);
         if (pos >= 0) locks_.check_access(share_.lock_fd(), static_cast<uint64_t>(pos), buffer.size(), false, "ReadFile");

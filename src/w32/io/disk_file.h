@@ -15,6 +15,7 @@
 #include "w32/io/async_io.h"
 #include "w32/io/byte_locks.h"
 #include "w32/io/change_watch.h"
+#include "w32/io/comm_port.h"
 #include "w32/io/file_object.h"
 #include "w32/io/named_pipe.h"
 #include "w32/io/share_modes.h"
@@ -97,6 +98,9 @@ public:
     // the last handle to it (`absolute_path`: where it is now).
     void set_delete_on_close(bool remove, const std::string& absolute_path);
     bool delete_pending() const { return share_.delete_pending(); }
+    // SetCommTimeouts on a terminal: ReadFile then follows them.
+    std::optional<CommTimeouts> comm_timeouts() const;
+    void set_comm_timeouts(const CommTimeouts& t);
     // ReadDirectoryChangesW: the directory's watch, made by the first call
     // (whose subtree flag and filter it keeps, watching between calls as
     // Windows does). ERROR_INVALID_PARAMETER for a file.
@@ -110,6 +114,8 @@ private:
     ByteRangeLocks locks_;
     std::mutex watch_mutex_;
     std::shared_ptr<DirectoryWatch> watch_;
+    mutable std::mutex comm_mutex_;
+    std::optional<CommTimeouts> comm_timeouts_;
 };
 
 // CreateFile for a path (pipe names are the caller's). Sets the thread's
