@@ -457,8 +457,11 @@ def child_service(number):
                                                 .encode(), 512, WAIT_MS)
                 break
             except pywintypes.error as e:
-                if e.winerror != 231:  # ERROR_PIPE_BUSY: the other client has the instance
+                # ERROR_PIPE_BUSY: the other client has the instance;
+                # ERROR_FILE_NOT_FOUND: the service is between two instances.
+                if e.winerror not in (231, 2):
                     raise
+                time.sleep(0.01)
         else:
             raise DemoFailure("the pipe stayed busy")
         say(f"client {os.getpid()}: CallNamedPipe -> {reply.decode()}")

@@ -63,12 +63,12 @@ class PipeService(win32serviceutil.ServiceFramework):
         pipe = self.pipe
         while win32event.WaitForSingleObject(self.stop_event, 0) != win32event.WAIT_OBJECT_0:
             try:
-                win32pipe.ConnectNamedPipe(pipe, None)
+                win32pipe.ConnectNamedPipe(pipe, None)  # ERROR_PIPE_CONNECTED comes back as a value
             except pywintypes.error as exc:
                 if exc.winerror != winerror.ERROR_NO_DATA:  # a client came and went
                     raise
-            # The next instance listens before this one is served, so that a
-            # client never finds the pipe missing.
+            # The next instance listens while this one is served; between
+            # the two a client may find the pipe busy, and waits.
             current, pipe = pipe, self.new_instance()
             try:
                 self.answer(current)
