@@ -51,7 +51,12 @@ PyHandle create_file(const std::string& name, long long access, long long share,
     return PyHandle(nb_release_gil([&] { return wio::create_file(name, acc, sh, disp, fl, inherit); }));
 }
 
-bool is_disk_file(const wio::FileObject& f) { return dynamic_cast<const wio::DiskFile*>(&f) != nullptr; }
+// Requests on regular files end in bounded time; the others (pipes,
+// terminals, FIFOs) may wait for another party.
+bool is_disk_file(const wio::FileObject& f) {
+    auto* disk = dynamic_cast<const wio::DiskFile*>(&f);
+    return disk && disk->file_type() == wio::kFileTypeDisk;
+}
 
 // Queues `work` on the engine for the OVERLAPPED `ov_obj`.
 template <class Work>

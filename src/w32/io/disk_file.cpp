@@ -41,6 +41,14 @@ bool parent_exists(const std::string& path) {
     return ::stat(path.substr(0, slash).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+uint32_t kind_of(int fd) {
+    struct stat st;
+    if (fd < 0 || ::fstat(fd, &st) != 0) return kFileTypeUnknown;
+    if (S_ISCHR(st.st_mode)) return kFileTypeChar;
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) return kFileTypePipe;
+    return kFileTypeDisk;
+}
+
 [[noreturn]] void throw_open_error(int e, const std::string& path, const char* function) {
     if (e == ENOENT && !parent_exists(path)) throw_win32(err::kPathNotFound, function);
     if (e == EISDIR) throw_win32(err::kAccessDenied, function);
@@ -106,18 +114,14 @@ DiskFile::DiskFile(UniqueFd fd, uint32_t access, uint32_t flags, ShareReservatio
       flags_(flags),
       share_(std::move(share)),
       path_(std::move(path)),
-      directory_(directory) {}
+      directory_(directory),
+      kind_(kFileTypeUnknown) {
+    FdRef f = FileObject::fd();
+    raw_ = f ? f->get() : -1;
+    kind_ = kind_of(raw_);
+}
 
 DiskFile::~DiskFile() = default;
-
-uint32_t DiskFile::file_type() const noexcept {
-    struct stat st;
-    FdRef f = fd();
-    if (!f || ::fstat(f->get(), &st) != 0) return kFileTypeUnknown;
-    if (S_ISCHR(st.st_mode)) return kFileTypeChar;
-    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) return kFileTypePipe;
-    return kFileTypeDisk;
-}
 
 bool DiskFile::overlapped() const noexcept { return flags_ & kFileFlagOverlapped; }
 
@@ -132,32 +136,32 @@ void DiskFile::set_comm_timeouts(const CommTimeouts& t) {
 }
 
 ReadResult DiskFile::read(std::span<std::byte> buffer, const sync::InterruptCheck& interrupted) {
-    FdRef f = fd();
     if (directory_) throw_win32(err::kInvalidFunction, "ReadFile");
-    if (auto t = comm_timeouts()) return {read_with_timeouts(f->get(), buffer, *t, interrupted), 0};
-    // Terminals and FIFOs may wait for data: wait so that Ctrl+C is seen.
-    if (file_type() != kFileTypeDisk) return FileObject::read(buffer, interrupted);
+    if (kind_ != kFileTypeDisk) {
+        if (auto t = comm_timeouts()) return {read_with_timeouts(raw_, buffer, *t, interrupted), 0};
+        // Terminals and FIFOs may wait for data: wait so that Ctrl+C is seen.
+        return FileObject::read(buffer, interrupted);
+    }
     if (share_.ranges_ever_locked()) {
-        off_t pos = ::lseek(f->get(), 0, SEEK_CUR);
+        off_t pos = ::lseek(raw_, 0, SEEK_CUR);
         if (pos >= 0) locks_.check_access(share_.lock_fd(), static_cast<uint64_t>(pos), buffer.size(), false, "ReadFile");
     }
     for (;;) {
-        ssize_t n = ::read(f->get(), buffer.data(), buffer.size());
+        ssize_t n = ::read(raw_, buffer.data(), buffer.size());
         if (n >= 0) return {static_cast<size_t>(n), 0};
         if (errno != EINTR) throw_errno(errno, "ReadFile");
     }
 }
 
 size_t DiskFile::write(std::span<const std::byte> data, const sync::InterruptCheck&) {
-    FdRef f = fd();
     if (directory_) throw_win32(err::kInvalidFunction, "WriteFile");
     if (share_.ranges_ever_locked()) {
-        off_t pos = ::lseek(f->get(), 0, SEEK_CUR);
+        off_t pos = ::lseek(raw_, 0, SEEK_CUR);
         if (pos >= 0) locks_.check_access(share_.lock_fd(), static_cast<uint64_t>(pos), data.size(), true, "WriteFile");
     }
     size_t done = 0;
     while (done < data.size()) {
-        ssize_t n = ::write(f->get(), data.data() + done, data.size() - done);
+        ssize_t n = ::write(raw_, data.data() + done, data.size() - done);
         if (n > 0) done += static_cast<size_t>(n);
         else if (n < 0 && errno != EINTR) throw_errno(errno, "WriteFile");
     }
@@ -165,12 +169,10 @@ size_t DiskFile::write(std::span<const std::byte> data, const sync::InterruptChe
 }
 
 size_t DiskFile::read_at(std::span<std::byte> buffer, uint64_t offset) {
-    FdRef f = fd();
-    if (!f) throw_win32(err::kInvalidHandle, "ReadFile");
     if (share_.ranges_ever_locked()) locks_.check_access(share_.lock_fd(), offset, buffer.size(), false, "ReadFile");
     size_t done = 0;
     while (done < buffer.size()) {
-        ssize_t n = ::pread(f->get(), buffer.data() + done, buffer.size() - done, static_cast<off_t>(offset + done));
+        ssize_t n = ::pread(raw_, buffer.data() + done, buffer.size() - done, static_cast<off_t>(offset + done));
         if (n == 0) break;
         if (n > 0) done += static_cast<size_t>(n);
         else if (errno != EINTR) throw_errno(errno, "ReadFile");
@@ -179,12 +181,10 @@ size_t DiskFile::read_at(std::span<std::byte> buffer, uint64_t offset) {
 }
 
 size_t DiskFile::write_at(std::span<const std::byte> data, uint64_t offset) {
-    FdRef f = fd();
-    if (!f) throw_win32(err::kInvalidHandle, "WriteFile");
     if (share_.ranges_ever_locked()) locks_.check_access(share_.lock_fd(), offset, data.size(), true, "WriteFile");
     size_t done = 0;
     while (done < data.size()) {
-        ssize_t n = ::pwrite(f->get(), data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
+        ssize_t n = ::pwrite(raw_, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
         if (n > 0) done += static_cast<size_t>(n);
         else if (n < 0 && errno != EINTR) throw_errno(errno, "WriteFile");
     }
@@ -193,40 +193,37 @@ size_t DiskFile::write_at(std::span<const std::byte> data, uint64_t offset) {
 
 void DiskFile::flush() {
     if (!can_write()) throw_win32(err::kAccessDenied, "FlushFileBuffers");
-    if (::fsync(fd()->get()) != 0) throw_errno(errno, "FlushFileBuffers");
+    if (::fsync(raw_) != 0) throw_errno(errno, "FlushFileBuffers");
 }
 
 uint64_t DiskFile::seek(int64_t distance, uint32_t method) {
     int whence = method == 0 ? SEEK_SET : method == 1 ? SEEK_CUR : method == 2 ? SEEK_END : -1;
     if (whence < 0) throw_win32(err::kInvalidParameter, "SetFilePointer");
-    FdRef f = fd();
-    off_t cur = ::lseek(f->get(), 0, whence == SEEK_SET ? SEEK_CUR : whence);
+    off_t cur = ::lseek(raw_, 0, whence == SEEK_SET ? SEEK_CUR : whence);
     if (cur < 0) throw_errno(errno, "SetFilePointer");
     int64_t base = whence == SEEK_SET ? 0 : static_cast<int64_t>(cur);
     // Windows refuses a position before the start; past the end is fine.
     if (distance < 0 && -distance > base) throw_win32(err::kNegativeSeek, "SetFilePointer");
-    off_t r = ::lseek(f->get(), static_cast<off_t>(base + distance), SEEK_SET);
+    off_t r = ::lseek(raw_, static_cast<off_t>(base + distance), SEEK_SET);
     if (r < 0) throw_errno(errno, "SetFilePointer");
     return static_cast<uint64_t>(r);
 }
 
 void DiskFile::set_end_of_file() {
     if (!can_write()) throw_win32(err::kAccessDenied, "SetEndOfFile");
-    FdRef f = fd();
-    off_t pos = ::lseek(f->get(), 0, SEEK_CUR);
-    if (pos < 0 || ::ftruncate(f->get(), pos) != 0) throw_errno(errno, "SetEndOfFile");
+    off_t pos = ::lseek(raw_, 0, SEEK_CUR);
+    if (pos < 0 || ::ftruncate(raw_, pos) != 0) throw_errno(errno, "SetEndOfFile");
 }
 
 uint64_t DiskFile::size() {
     struct stat st;
-    if (::fstat(fd()->get(), &st) != 0) throw_errno(errno, "GetFileSize");
+    if (::fstat(raw_, &st) != 0) throw_errno(errno, "GetFileSize");
     return S_ISDIR(st.st_mode) ? 0 : static_cast<uint64_t>(st.st_size);
 }
 
 FileInfo DiskFile::info() {
-    FdRef f = fd();
     struct stat st;
-    if (::fstat(f->get(), &st) != 0) throw_errno(errno, "GetFileInformationByHandle");
+    if (::fstat(raw_, &st) != 0) throw_errno(errno, "GetFileInformationByHandle");
     // O_PATH descriptors have no xattr access: read them by path.
     return file_info_from_stat(st, attributes_of(-1, path_.c_str(), st));
 }
@@ -239,7 +236,7 @@ void DiskFile::set_times(const uint64_t* creation, const uint64_t* access, const
     ts[1].tv_nsec = UTIME_OMIT;
     if (access) ts[0] = timespec_from_filetime(*access);
     if (write) ts[1] = timespec_from_filetime(*write);
-    if (::futimens(fd()->get(), ts) != 0) throw_errno(errno, "SetFileTime");
+    if (::futimens(raw_, ts) != 0) throw_errno(errno, "SetFileTime");
 }
 
 void DiskFile::set_delete_on_close(bool remove, const std::string& absolute_path) {
@@ -266,7 +263,9 @@ std::shared_ptr<DiskFile> disk_file_of(Handle h, const char* function) {
 
 IoOutcome overlapped_read(FileObject& file, std::span<std::byte> buffer, uint64_t offset,
                           const sync::InterruptCheck& cancelled) {
-    if (auto* disk = dynamic_cast<DiskFile*>(&file)) {
+    auto* disk = dynamic_cast<DiskFile*>(&file);
+    // Devices and FIFOs have no offsets: they read in turn, as pipes do.
+    if (disk && disk->file_type() == kFileTypeDisk) {
         size_t n = disk->read_at(buffer, offset);
         if (n == 0 && !buffer.empty()) return {0, err::kHandleEof};
         return {n, 0};
@@ -277,7 +276,8 @@ IoOutcome overlapped_read(FileObject& file, std::span<std::byte> buffer, uint64_
 
 IoOutcome overlapped_write(FileObject& file, std::span<const std::byte> data, uint64_t offset,
                            const sync::InterruptCheck& cancelled) {
-    if (auto* disk = dynamic_cast<DiskFile*>(&file)) return {disk->write_at(data, offset), 0};
+    auto* disk = dynamic_cast<DiskFile*>(&file);
+    if (disk && disk->file_type() == kFileTypeDisk) return {disk->write_at(data, offset), 0};
     return {file.write(data, cancelled), 0};
 }
 

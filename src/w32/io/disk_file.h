@@ -70,8 +70,9 @@ public:
              bool directory);
     ~DiskFile() override;
 
-    // FILE_TYPE_CHAR for devices (NUL, CON, COMn), FILE_TYPE_PIPE for FIFOs.
-    uint32_t file_type() const noexcept override;
+    // FILE_TYPE_CHAR for devices (NUL, CON, COMn), FILE_TYPE_PIPE for FIFOs
+    // (an open descriptor's kind never changes: taken once).
+    uint32_t file_type() const noexcept override { return kind_; }
     ReadResult read(std::span<std::byte> buffer, const sync::InterruptCheck& interrupted) override;
     size_t write(std::span<const std::byte> data, const sync::InterruptCheck& interrupted) override;
     void flush() override;
@@ -90,7 +91,9 @@ public:
     bool overlapped() const noexcept;
     bool directory() const noexcept { return directory_; }
     const std::string& path() const noexcept { return path_; }
-    int raw_fd() const { return fd()->get(); }
+    // The descriptor, for the life of the object (a file's is never exchanged,
+    // unlike a pipe server's): no lock to take on every read.
+    int raw_fd() const noexcept { return raw_; }
     ByteRangeLocks& locks() noexcept { return locks_; }
     int lock_fd() const noexcept { return share_.lock_fd(); }
     void note_range_lock() noexcept { share_.note_range_lock(); }
@@ -111,6 +114,8 @@ private:
     ShareReservation share_;
     std::string path_;
     bool directory_;
+    int raw_ = -1;
+    uint32_t kind_;
     ByteRangeLocks locks_;
     std::mutex watch_mutex_;
     std::shared_ptr<DirectoryWatch> watch_;
