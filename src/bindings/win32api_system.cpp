@@ -23,6 +23,8 @@
 #include "w32/paths/drive_table.h"
 #include "w32/io/os_handles.h"
 #include "w32/kernel/session_root.h"
+#include "w32/process/child_process.h"
+#include "w32/process/command_line.h"
 #include "w32/process/process_object.h"
 #include "w32/registry/value_codec.h"
 #include "w32/sysinfo/modules.h"
@@ -150,9 +152,7 @@ void set_std_handle(long long which, HandleArg h) {
 }
 
 void terminate_process(HandleArg process, long long exit_code) {
-    (void)exit_code;  // POSIX keeps no exit code for a killed process: it ends by SIGKILL
-    auto p = w32::process::process_of(process.value, "TerminateProcess");
-    if (::kill(p->pid(), SIGKILL) != 0) w32::throw_errno(errno, "TerminateProcess");
+    w32::process::terminate_process(process.value, dword_arg(exit_code, "exitCode"));
 }
 
 }  // namespace
@@ -189,7 +189,7 @@ void bind_win32api_system(nb::module_ m) {
     m.def("GetSystemMetrics", [](int index) { return si::system_metric(index); }, "index"_a,
           "SM_REMOTESESSION and SM_NETWORK have values; display metrics are 0 (no display).");
     m.def("GetCommandLine", &si::command_line, "This process's command line, quoted as Windows quotes it.");
-    m.def("CommandLineToArgv", &si::command_line_to_argv, "cmdLine"_a,
+    m.def("CommandLineToArgv", [](const std::string& line) { return w32::process::split_command_line(line); }, "cmdLine"_a,
           "Splits a command line by Windows' rules (quotes, backslashes).");
     m.def("ExpandEnvironmentStrings",
           [](const std::string& text) { return w32::registry::expand_environment_strings(text, environment_value); },

@@ -144,3 +144,28 @@ def test_manager_shutdown_stops_services_with_shutdown():
         assert sh.state(name) == win32service.SERVICE_STOPPED
     finally:
         sh.remove(name)
+
+
+IDLE_CHILD = """
+import os, sys, time, win32service
+h = win32service.OpenSCManager(None, None, win32service.SC_MANAGER_ALL_ACCESS)
+first = win32service._ManagerPid()
+win32service.CloseServiceHandle(h)
+deadline = time.monotonic() + 20
+while os.path.exists("/proc/%d" % first) and time.monotonic() < deadline:
+    time.sleep(0.05)
+gone = not os.path.exists("/proc/%d" % first)
+h = win32service.OpenSCManager(None, None, win32service.SC_MANAGER_ALL_ACCESS)
+print(gone, win32service._ManagerPid() != first)
+"""
+
+
+def test_an_idle_manager_leaves_and_the_next_client_starts_another(tmp_path):
+    import subprocess
+    import sys
+    env = dict(os.environ, PYWIN32_POSIX_ROOT=str(tmp_path / "root"), PYWIN32_POSIX_SCM_IDLE_EXIT_MS="300")
+    try:
+        r = subprocess.run([sys.executable, "-c", IDLE_CHILD], env=env, capture_output=True, text=True, timeout=120)
+        assert r.stdout.split() == ["True", "True"], r.stdout + r.stderr
+    finally:
+        _session.remove_private_session(str(tmp_path / "root"))

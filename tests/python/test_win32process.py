@@ -112,7 +112,7 @@ def test_errors_for_bad_programs_and_arguments():
     si = win32process.STARTUPINFO()
     assert_winerror(pytest.raises(pywintypes.error, win32process.CreateProcess, None, "no-such-program-here",
                                   None, None, False, 0, None, None, si), winerror.ERROR_FILE_NOT_FOUND)
-    assert_winerror(pytest.raises(pywintypes.error, win32process.CreateProcess, None, 'echo "unterminated',
+    assert_winerror(pytest.raises(pywintypes.error, win32process.CreateProcess, None, "   ",
                                   None, None, False, 0, None, None, si), winerror.ERROR_INVALID_PARAMETER)
     assert_winerror(pytest.raises(pywintypes.error, win32process.CreateProcess, None, None, None, None, False, 0,
                                   None, None, si), winerror.ERROR_INVALID_PARAMETER)

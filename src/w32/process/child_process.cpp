@@ -282,7 +282,7 @@ ProcessInformation create_process(const CreateProcessParams& p) {
         if (::stat(cwd.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) throw_win32(err::kDirectory, fn);
     }
     std::vector<std::string> argv;
-    if (p.command_line) argv = split_command_line(*p.command_line, fn);
+    if (p.command_line) argv = split_command_line(*p.command_line);
     std::string program_name = p.application ? *p.application : (argv.empty() ? std::string() : argv[0]);
     if (program_name.empty()) throw_win32(err::kInvalidParameter, fn);
     if (argv.empty()) argv.push_back(program_name);

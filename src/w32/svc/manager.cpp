@@ -188,8 +188,11 @@ int Manager::run() {
             idle_since_ = Clock::now();
         }
     }
+    // Idle: new clients now start a new manager; one that connected in the
+    // meantime sees its connection close and does the same.
     ::unlink(manager_socket_path().c_str());
     ::unlink(manager_pid_path().c_str());
+    for (int fd; (fd = ::accept4(listen_fd_.get(), nullptr, nullptr, SOCK_CLOEXEC)) >= 0;) ::close(fd);
     return 0;
 }
 
@@ -481,12 +484,7 @@ void Manager::on_retired_exit(int fd) {
 
 void Manager::launch(Service& s) {
     detach_process(s);
-    std::vector<std::string> argv;
-    try {
-        argv = process::split_command_line(s.config.binary_path, "StartService");
-    } catch (const Win32Error& e) {
-        return fail_start(s, e.code());
-    }
+    std::vector<std::string> argv = process::split_command_line(s.config.binary_path);
     if (argv.empty()) return fail_start(s, w32::err::kFileNotFound);
     std::string log_dir = session_paths().runtime_dir + "/services/logs";
     try {

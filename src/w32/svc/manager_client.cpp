@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -91,9 +92,16 @@ std::string manager_program() {
 io::UniqueFd connect_manager(const char* function) {
     io::UniqueFd fd;
     if (try_connect(fd)) return fd;
-    spawn_manager(function);
-    // It listens within milliseconds; a loaded machine may take longer.
-    for (int i = 0; i < 2000; ++i) {
+    // A manager still shutting down holds the session's lock: the one
+    // started now then leaves at once, so start another now and then until
+    // one listens.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto next_spawn = std::chrono::steady_clock::now();
+    for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
+        if (std::chrono::steady_clock::now() >= next_spawn) {
+            spawn_manager(function);
+            next_spawn = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+        }
         if (try_connect(fd)) return fd;
         std::this_thread::sleep_for(std::chrono::milliseconds(i < 100 ? 1 : 5));
     }

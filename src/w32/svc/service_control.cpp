@@ -128,10 +128,20 @@ std::shared_ptr<ScHandle> open_sc_manager(const std::optional<std::string>& mach
     if (machine && !is_local_machine(*machine)) throw_win32(w32::err::kNotSupported, fn);
     if (database && !database->empty() && fold_name(*database) != "servicesactive")
         throw_win32(1065, fn);  // ERROR_DATABASE_DOES_NOT_EXIST
-    auto conn = std::make_shared<ManagerConnection>(connect_manager(fn));
-    WireWriter hello(Op::ClientHello);
-    hello.u32(kProtocolVersion);
-    conn->call(hello, fn);
+    std::shared_ptr<ManagerConnection> conn;
+    // A manager leaving (idle, or shut down) may take a connection and
+    // close it: a fresh one, from a manager started anew, follows.
+    for (int attempt = 0;; ++attempt) {
+        conn = std::make_shared<ManagerConnection>(connect_manager(fn));
+        WireWriter hello(Op::ClientHello);
+        hello.u32(kProtocolVersion);
+        try {
+            conn->call(hello, fn);
+            break;
+        } catch (const Win32Error& e) {
+            if (e.code() != err::kRpcServerUnavailable || attempt == 5) throw;
+        }
+    }
     auto h = std::make_shared<ScHandle>(ScHandle::Kind::Manager, conn, 0, map_generic(access, true) | kScmConnect, "");
     register_handle(h);
     return h;

@@ -20,7 +20,7 @@ struct UnitOptions {
 // The unit's file name: "pywin32-<folded service name>.service".
 std::string unit_name(const std::string& service_name);
 
-// The unit text. A binary path that does not split is ERROR_INVALID_PARAMETER.
+// The unit text.
 std::string systemd_unit(const ServiceConfig& config, const UnitOptions& options);
 
 // One argument as systemd reads it back ("..." with C escapes, % doubled so

@@ -73,8 +73,7 @@ VersionInfo version_info() noexcept;
 int32_t system_metric(int32_t index);
 
 // The command line of this process, quoted as Windows' CommandLineToArgv
-// parses it, and that parser.
+// parses it (process/command_line.h).
 std::string command_line();
-std::vector<std::string> command_line_to_argv(const std::string& line);
 
 }  // namespace w32::sysinfo
