@@ -59,3 +59,52 @@ def FdCreatePipe(sa, nSize, mode):
     os.set_inheritable(r, inherit)
     os.set_inheritable(w, inherit)
     return r, w
+
+
+# popen, popen2, popen3, popen4: pywin32 keeps these Python 2 era helpers.
+# The command runs under /bin/sh (Windows runs cmd.exe); mode "r"/"w" picks
+# the end for popen, "t" (text, the default) or "b" the kind of streams.
+def _spawn(cmdstring, mode, bufsize, stdin, stdout, stderr):
+    import subprocess
+
+    if not isinstance(cmdstring, str):
+        raise TypeError("cmdstring must be a str")
+    text = "b" not in mode
+    return subprocess.Popen(cmdstring, shell=True, stdin=stdin, stdout=stdout, stderr=stderr,
+                            text=text, bufsize=bufsize)
+
+
+def popen(cmdstring, mode, /):
+    """A file object on the command's stdout ("r") or stdin ("w")."""
+    import subprocess
+
+    if not isinstance(mode, str) or mode[:1] not in ("r", "w"):
+        raise ValueError("mode must start with 'r' or 'w'")
+    reading = mode[0] == "r"
+    proc = _spawn(cmdstring, mode, -1, None if reading else subprocess.PIPE,
+                  subprocess.PIPE if reading else None, None)
+    return proc.stdout if reading else proc.stdin
+
+
+def popen2(cmdstring, mode="t", bufsize=-1, /):
+    """(child's stdin, child's stdout)."""
+    import subprocess
+
+    proc = _spawn(cmdstring, mode, bufsize, subprocess.PIPE, subprocess.PIPE, None)
+    return proc.stdin, proc.stdout
+
+
+def popen3(cmdstring, mode="t", bufsize=-1, /):
+    """(child's stdin, child's stdout, child's stderr)."""
+    import subprocess
+
+    proc = _spawn(cmdstring, mode, bufsize, subprocess.PIPE, subprocess.PIPE, subprocess.PIPE)
+    return proc.stdin, proc.stdout, proc.stderr
+
+
+def popen4(cmdstring, mode="t", bufsize=-1, /):
+    """(child's stdin, child's stdout and stderr together)."""
+    import subprocess
+
+    proc = _spawn(cmdstring, mode, bufsize, subprocess.PIPE, subprocess.PIPE, subprocess.STDOUT)
+    return proc.stdin, proc.stdout

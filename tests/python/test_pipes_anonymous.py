@@ -86,3 +86,32 @@ def test_fd_create_pipe_gives_posix_descriptors():
         win32pipe.FdCreatePipe("sa", 0, 0)
     with pytest.raises(ValueError):
         win32pipe.FdCreatePipe(None, -1, 0)
+
+
+def test_popen_family():
+    import win32pipe
+
+    out = win32pipe.popen("echo hello", "r")
+    assert out.read() == "hello\n"
+    out.close()
+    w = win32pipe.popen("cat > /dev/null", "w")
+    w.write("data")
+    w.close()
+    i, o = win32pipe.popen2("cat", "b")
+    i.write(b"round trip")
+    i.close()
+    assert o.read() == b"round trip"
+    o.close()
+    i, o, e = win32pipe.popen3("echo out; echo err 1>&2")
+    i.close()
+    assert o.read() == "out\n" and e.read() == "err\n"
+    o.close()
+    e.close()
+    i, oe = win32pipe.popen4("echo out; echo err 1>&2")
+    i.close()
+    assert sorted(oe.read().split()) == ["err", "out"]
+    oe.close()
+    with pytest.raises(ValueError):
+        win32pipe.popen("true", "x")
+    with pytest.raises(TypeError):
+        win32pipe.popen(["true"], "r")
