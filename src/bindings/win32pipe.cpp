@@ -178,6 +178,18 @@ void bind_win32pipe(nb::module_ m) {
           "hPipe"_a, "The client's process id (from the socket's peer credentials).");
     m.def("GetNamedPipeServerProcessId", [](HandleArg h) { return wio::get_named_pipe_server_process_id(h.value); },
           "hPipe"_a, "The server's process id (from the socket's peer credentials).");
+    m.def("GetNamedPipeClientSessionId",
+          [](HandleArg h) {
+              return wio::session_id_of_process(wio::get_named_pipe_client_process_id(h.value),
+                                                "GetNamedPipeClientSessionId");
+          },
+          "hPipe"_a, "The client's login session (/proc/PID/sessionid; 0xFFFFFFFF when it has none).");
+    m.def("GetNamedPipeServerSessionId",
+          [](HandleArg h) {
+              return wio::session_id_of_process(wio::get_named_pipe_server_process_id(h.value),
+                                                "GetNamedPipeServerSessionId");
+          },
+          "hPipe"_a, "The server's login session (/proc/PID/sessionid; 0xFFFFFFFF when it has none).");
     m.def("CreatePipe", &create_pipe, "sa"_a.none(), "nSize"_a,
           "An anonymous pipe: (read handle, write handle).");
 }

@@ -186,3 +186,17 @@ def test_win32pipe_has_get_overlapped_result():
     assert bytes(buf) == b"12345"
     r.Close()
     w.Close()
+
+
+def test_session_ids_are_the_login_sessions():
+    name = pipe_name("sid")
+    h = server(name)
+    c = win32file.CreateFile(name, win32file.GENERIC_READ | win32file.GENERIC_WRITE, 0, None,
+                             win32file.OPEN_EXISTING, 0, None)
+    win32pipe.ConnectNamedPipe(h, pywintypes.OVERLAPPED())
+    with open("/proc/self/sessionid") as fp:
+        mine = int(fp.read())
+    assert win32pipe.GetNamedPipeClientSessionId(h) == mine
+    assert win32pipe.GetNamedPipeServerSessionId(c) == mine
+    c.Close()
+    h.Close()

@@ -727,4 +727,15 @@ pid_t get_named_pipe_server_process_id(Handle h) {
     return pipe->server() ? ::getpid() : pipe->peer("GetNamedPipeServerProcessId").pid;
 }
 
+uint32_t session_id_of_process(pid_t pid, const char* function) {
+    std::string path = "/proc/" + std::to_string(pid) + "/sessionid";
+    FILE* f = std::fopen(path.c_str(), "r");
+    if (!f) throw_errno(errno, function);
+    unsigned long long id = 0;
+    int n = std::fscanf(f, "%llu", &id);
+    std::fclose(f);
+    if (n != 1) throw_win32(err::kInvalidData, function);
+    return static_cast<uint32_t>(id);
+}
+
 }  // namespace w32::io

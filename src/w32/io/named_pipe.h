@@ -122,6 +122,10 @@ PipeInfo get_named_pipe_info(Handle h);
 // SO_PEERCRED of the connection. ERROR_PIPE_NOT_CONNECTED without one.
 pid_t get_named_pipe_client_process_id(Handle h);
 pid_t get_named_pipe_server_process_id(Handle h);
+// The login session of a process (/proc/PID/sessionid, the audit session
+// that pam_loginuid gives each login): the POSIX counterpart of Windows'
+// session id. 0xFFFFFFFF when the process has none (no PAM login).
+uint32_t session_id_of_process(pid_t pid, const char* function);
 
 // CreatePipe: a pipe2() pair (read end, write end). size > 0 asks the
 // kernel for that buffer size (best effort).
