@@ -178,3 +178,79 @@ TF_USE_SYSTEM_THREAD = 0x10
 TF_USE_KERNEL_APC = 0x20
 
 del _name, _FROM_WIN32CON
+
+
+def BuildCommDCB(_def, dcb, /):
+    """Fills `dcb` from a device-control string, as `mode` takes it:
+    "baud=9600 parity=N data=8 stop=1 [xon=on] [octs=on] [dtr=on|off|hs]
+    [rts=on|off|hs|tg]" or the old "9600,n,8,1[,x|p]", optionally after
+    "COMn:". Returns the DCB; a bad string raises ERROR_INVALID_PARAMETER."""
+    if not isinstance(_def, str):
+        raise TypeError("the definition must be a str")
+
+    def bad():
+        return error(_err.ERROR_INVALID_PARAMETER, "BuildCommDCB", "The parameter is incorrect.")
+
+    text = _def.strip()
+    head, sep, rest = text.partition(":")
+    if sep and head.upper().startswith(("COM", "LPT", "AUX")):
+        text = rest.strip()
+    parities = {"N": NOPARITY, "O": ODDPARITY, "E": EVENPARITY, "M": MARKPARITY, "S": SPACEPARITY}
+    stops = {"1": ONESTOPBIT, "1.5": ONE5STOPBITS, "2": TWOSTOPBITS}
+    switches = {"ON": 1, "OFF": 0}
+    try:
+        if "=" not in text:
+            parts = [p.strip() for p in text.split(",")]
+            if not parts or not parts[0]:
+                raise bad()
+            dcb.BaudRate = int(parts[0])
+            if len(parts) > 1 and parts[1]:
+                dcb.Parity = parities[parts[1].upper()]
+                dcb.fParity = int(dcb.Parity != NOPARITY)
+            if len(parts) > 2 and parts[2]:
+                dcb.ByteSize = int(parts[2])
+            if len(parts) > 3 and parts[3]:
+                dcb.StopBits = stops[parts[3]]
+            if len(parts) > 4 and parts[4]:
+                flow = parts[4].lower()
+                if flow == "x":
+                    dcb.fOutX = dcb.fInX = 1
+                elif flow == "p":
+                    dcb.fOutxCtsFlow = 1
+                    dcb.fRtsControl = RTS_CONTROL_HANDSHAKE
+                else:
+                    raise bad()
+            return dcb
+        for item in text.split():
+            key, _, value = item.partition("=")
+            key, value = key.lower(), value.upper()
+            if key == "baud":
+                dcb.BaudRate = int(value)
+            elif key == "parity":
+                dcb.Parity = parities[value[:1]]
+                dcb.fParity = int(dcb.Parity != NOPARITY)
+            elif key == "data":
+                dcb.ByteSize = int(value)
+            elif key == "stop":
+                dcb.StopBits = stops[value]
+            elif key == "xon":
+                dcb.fOutX = dcb.fInX = switches[value]
+            elif key == "octs":
+                dcb.fOutxCtsFlow = switches[value]
+            elif key == "odsr":
+                dcb.fOutxDsrFlow = switches[value]
+            elif key == "idsr":
+                dcb.fDsrSensitivity = switches[value]
+            elif key == "to":
+                pass  # infinite timeout on/off: COMMTIMEOUTS' business
+            elif key == "dtr":
+                dcb.fDtrControl = {"ON": DTR_CONTROL_ENABLE, "OFF": DTR_CONTROL_DISABLE,
+                                   "HS": DTR_CONTROL_HANDSHAKE}[value]
+            elif key == "rts":
+                dcb.fRtsControl = {"ON": RTS_CONTROL_ENABLE, "OFF": RTS_CONTROL_DISABLE,
+                                   "HS": RTS_CONTROL_HANDSHAKE, "TG": RTS_CONTROL_TOGGLE}[value]
+            else:
+                raise bad()
+    except (KeyError, ValueError):
+        raise bad() from None
+    return dcb

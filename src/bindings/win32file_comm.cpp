@@ -9,7 +9,10 @@
 #include "modules.h"
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "overlapped.h"
+#include "wait_args.h"
 #include "w32/io/comm_port.h"
+#include "w32/io/disk_file.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -34,6 +37,33 @@ wio::CommTimeouts timeouts_arg(nb::handle v) {
 }
 
 #define W32_DCB_FIELD(name) .def_rw(#name, &wio::Dcb::name)
+
+// WaitCommEvent: (0, mask) at once without an OVERLAPPED; with one,
+// (ERROR_IO_PENDING, 0) and the mask lands in the OVERLAPPED's dword, as
+// pywin32 has it.
+nb::tuple wait_comm_event(HandleArg h, nb::handle ov_obj) {
+    auto port = wio::disk_file_of(h.value, "WaitCommEvent");
+    wio::get_comm_mask(h.value);  // a terminal, or ERROR_INVALID_FUNCTION
+    PyOverlapped* ov = overlapped_arg(ov_obj, "WaitCommEvent");
+    if (!ov) {
+        uint32_t events = blocking_wait(0xFFFFFFFFu, [&](const w32::sync::InterruptCheck& check) {
+            return wio::wait_comm_event(*port, check);
+        });
+        return nb::make_tuple(0, events);
+    }
+    uint32_t* dword = &ov->dword;
+    w32::Handle event = ov->event_handle();
+    start_overlapped(port, ov_obj, nullptr, [&](uint64_t token) {
+        return wio::submit_io(
+            port, event,
+            [dword](wio::FileObject& f, const w32::sync::InterruptCheck& cancelled) -> wio::IoOutcome {
+                *dword = wio::wait_comm_event(static_cast<wio::DiskFile&>(f), cancelled);
+                return {0, 0};
+            },
+            token, true);
+    });
+    return nb::make_tuple(w32::err::kIoPending, 0);
+}
 
 void bind_win32file_comm(nb::module_ m) {
     nb::class_<wio::Dcb>(m, "PyDCB", "A serial port's settings (DCB).")
@@ -77,6 +107,12 @@ void bind_win32file_comm(nb::module_ m) {
               wio::transmit_comm_char(h.value, s[0]);
           },
           "handle"_a, "cChar"_a, "Sends one character ahead of the data.");
+    m.def("SetCommMask", [](HandleArg h, long long v) { wio::set_comm_mask(h.value, dword_arg(v, "val")); },
+          "handle"_a, "val"_a, "The EV_* events WaitCommEvent waits for (a pending wait ends with 0).");
+    m.def("GetCommMask", [](HandleArg h) { return wio::get_comm_mask(h.value); }, "handle"_a, "The EV_* mask.");
+    m.def("WaitCommEvent", &wait_comm_event, "handle"_a, "overlapped"_a.none() = nb::none(),
+          "Waits for EV_RXCHAR / EV_TXEMPTY: (0, mask); with an OVERLAPPED (ERROR_IO_PENDING, 0) and "
+          "the mask in overlapped.dword when it completes.");
     m.def("ClearCommError",
           [](HandleArg h) {
               auto s = wio::clear_comm_error(h.value);

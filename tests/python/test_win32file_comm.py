@@ -105,3 +105,44 @@ def test_what_a_pty_or_a_file_lacks(port, tmp_path):
         f.GetCommState(plain)
     assert e.value.winerror == winerror.ERROR_INVALID_FUNCTION
     plain.Close()
+
+
+def test_build_comm_dcb():
+    dcb = f.BuildCommDCB("COM1: baud=19200 parity=E data=7 stop=2 xon=on rts=hs", f.DCB())
+    assert (dcb.BaudRate, dcb.Parity, dcb.ByteSize, dcb.StopBits) == (19200, f.EVENPARITY, 7, f.TWOSTOPBITS)
+    assert dcb.fOutX and dcb.fInX and dcb.fRtsControl == f.RTS_CONTROL_HANDSHAKE and dcb.fParity
+    dcb = f.BuildCommDCB("9600,n,8,1", f.DCB())
+    assert (dcb.BaudRate, dcb.Parity, dcb.ByteSize, dcb.StopBits) == (9600, f.NOPARITY, 8, f.ONESTOPBIT)
+    for bad in ("baud=fast", "parity=Q", "colour=red", "9600,z,8,1", ""):
+        with pytest.raises(pywintypes.error) as e:
+            f.BuildCommDCB(bad, f.DCB())
+        assert e.value.winerror == winerror.ERROR_INVALID_PARAMETER
+    with pytest.raises(TypeError):
+        f.BuildCommDCB(5, f.DCB())
+
+
+def test_wait_comm_event(port):
+    import win32event
+
+    h, master, slave = port
+    f.SetCommState(h, f.DCB())
+    with pytest.raises(pywintypes.error) as e:
+        f.WaitCommEvent(h, None)  # no mask: nothing to wait for
+    assert e.value.winerror == winerror.ERROR_INVALID_PARAMETER
+    f.SetCommMask(h, f.EV_RXCHAR)
+    assert f.GetCommMask(h) == f.EV_RXCHAR
+    ov = pywintypes.OVERLAPPED()
+    ov.hEvent = win32event.CreateEvent(None, True, False, None)
+    assert f.WaitCommEvent(h, ov) == (winerror.ERROR_IO_PENDING, 0)
+    assert win32event.WaitForSingleObject(ov.hEvent, 50) == win32event.WAIT_TIMEOUT
+    os.write(master, b"!")
+    assert win32event.WaitForSingleObject(ov.hEvent, 10000) == win32event.WAIT_OBJECT_0
+    assert ov.dword == f.EV_RXCHAR
+    assert f.WaitCommEvent(h, None) == (0, f.EV_RXCHAR)  # the byte still waits
+    assert f.ReadFile(h, 1) == (0, b"!")
+    # A new mask ends a pending wait with 0.
+    ov2 = pywintypes.OVERLAPPED()
+    f.WaitCommEvent(h, ov2)
+    f.SetCommMask(h, f.EV_RXCHAR | f.EV_TXEMPTY)
+    f.GetOverlappedResult(h, ov2, True)
+    assert ov2.dword == 0

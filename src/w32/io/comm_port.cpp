@@ -244,4 +244,40 @@ size_t read_with_timeouts(int fd, std::span<std::byte> buffer, const CommTimeout
     return got;
 }
 
+void set_comm_mask(Handle h, uint32_t mask) {
+    const char* fn = "SetCommMask";
+    if (mask & ~0x1FFFu) throw_win32(err::kInvalidParameter, fn);
+    port_file(h, fn)->set_comm_mask(mask);
+}
+
+uint32_t get_comm_mask(Handle h) { return port_file(h, "GetCommMask")->comm_mask(); }
+
+uint32_t wait_comm_event(DiskFile& port, const sync::InterruptCheck& cancelled) {
+    constexpr uint32_t kEvRxChar = 0x1, kEvTxEmpty = 0x4;
+    uint64_t generation = port.comm_mask_generation();
+    uint32_t mask = port.comm_mask();
+    if (mask == 0) throw_win32(err::kInvalidParameter, "WaitCommEvent");
+    int fd = port.raw_fd();
+    int queued = 0;
+    bool was_sending = ::ioctl(fd, TIOCOUTQ, &queued) == 0 && queued > 0;
+    for (;;) {
+        if (port.comm_mask_generation() != generation) return 0;  // SetCommMask ended the wait
+        uint32_t events = 0;
+        if (mask & kEvRxChar) {
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) events |= kEvRxChar;
+        }
+        if (mask & kEvTxEmpty) {
+            if (::ioctl(fd, TIOCOUTQ, &queued) == 0) {
+                if (queued > 0) was_sending = true;
+                else if (was_sending) events |= kEvTxEmpty;
+            }
+        }
+        if (events) return events;
+        pollfd p{fd, static_cast<short>((mask & kEvRxChar) ? POLLIN : 0), 0};
+        ::poll(&p, 1, 10);
+        throw_if_interrupted(cancelled);
+    }
+}
+
 }  // namespace w32::io

@@ -52,6 +52,16 @@ struct CommStatus {
 };
 CommStatus clear_comm_error(Handle h);
 
+// SetCommMask/GetCommMask (EV_*); a new mask ends a pending WaitCommEvent
+// with 0, as on Windows.
+void set_comm_mask(Handle h, uint32_t mask);
+uint32_t get_comm_mask(Handle h);
+class DiskFile;
+// WaitCommEvent's work: EV_RXCHAR when input waits, EV_TXEMPTY when output
+// that was queued has gone. Modem-line and error events are not reported
+// (termios has no wait for them that a cancel can end).
+uint32_t wait_comm_event(DiskFile& port, const sync::InterruptCheck& cancelled);
+
 // What a read on a terminal with COMMTIMEOUTS set does (disk_file.cpp calls it).
 size_t read_with_timeouts(int fd, std::span<std::byte> buffer, const CommTimeouts& t,
                           const sync::InterruptCheck& interrupted);

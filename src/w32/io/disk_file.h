@@ -104,6 +104,12 @@ public:
     // SetCommTimeouts on a terminal: ReadFile then follows them.
     std::optional<CommTimeouts> comm_timeouts() const;
     void set_comm_timeouts(const CommTimeouts& t);
+    uint32_t comm_mask() const noexcept { return comm_mask_.load(); }
+    uint64_t comm_mask_generation() const noexcept { return comm_mask_generation_.load(); }
+    void set_comm_mask(uint32_t mask) noexcept {
+        comm_mask_.store(mask);
+        ++comm_mask_generation_;
+    }
     // ReadDirectoryChangesW: the directory's watch, made by the first call
     // (whose subtree flag and filter it keeps, watching between calls as
     // Windows does). ERROR_INVALID_PARAMETER for a file.
@@ -121,6 +127,8 @@ private:
     std::shared_ptr<DirectoryWatch> watch_;
     mutable std::mutex comm_mutex_;
     std::optional<CommTimeouts> comm_timeouts_;
+    std::atomic<uint32_t> comm_mask_{0};
+    std::atomic<uint64_t> comm_mask_generation_{0};
 };
 
 // CreateFile for a path (pipe names are the caller's). Sets the thread's
