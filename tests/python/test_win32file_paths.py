@@ -308,3 +308,19 @@ def test_device_names():
     assert not os.path.exists("NUL") and not os.path.exists("nul")
     a.Close()
     b.Close()
+
+
+def test_find_files_with_windows_patterns(session_root):
+    drive_c = os.path.join(session_root, "state", "drive_c")
+    os.makedirs(os.path.join(drive_c, "found"), exist_ok=True)
+    for name in ("a.txt", "b.TXT", "c.log"):
+        write(os.path.join(drive_c, "found", name))
+    names = sorted(t[8] for t in f.FindFilesW("C:\\found\\*.txt"))
+    assert names == ["a.txt", "b.TXT"]
+    at_root = [t[8] for t in f.FindFilesW("C:\\*")]
+    assert "found" in at_root and "." not in at_root and ".." not in at_root
+    assert [t[8] for t in f.FindFilesW("c:/found/c.*")] == ["c.log"]
+    assert f.FindFilesW("C:\\found\\*.none") == []
+    with pytest.raises(pywintypes.error) as e:
+        f.FindFilesW("C:\\missing\\*")
+    assert winerr(e) == winerror.ERROR_PATH_NOT_FOUND

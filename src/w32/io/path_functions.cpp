@@ -251,10 +251,26 @@ void create_symbolic_link(std::string_view link, std::string_view target, uint32
 
 std::vector<FindData> find_files(std::string_view pattern_w) {
     const char* fn = "FindFirstFile";
-    std::string full = paths::to_posix(pattern_w, fn);
-    auto slash = full.find_last_of('/');
-    std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : full.substr(0, slash));
-    std::string pattern = slash == std::string::npos ? full : full.substr(slash + 1);
+    // The wildcards are in the last component: only the directory part is a
+    // path to translate (a Windows path may not hold '*' or '?').
+    bool windows = paths::is_windows_path(pattern_w);
+    auto cut = pattern_w.find_last_of(windows ? "\\/" : "/");
+    std::string pattern(cut == std::string_view::npos ? pattern_w : pattern_w.substr(cut + 1));
+    std::string dir;
+    bool drive_root = false;  // a drive's root lists no "." and ".."
+    if (cut == std::string_view::npos) {
+        drive_root = windows && pattern_w.size() >= 2 && pattern_w[1] == ':';
+        // "C:*.txt" is the drive's root; a bare pattern is the current directory.
+        dir = windows && pattern_w.size() >= 2 && pattern_w[1] == ':' ? paths::to_posix(pattern_w.substr(0, 2), fn) : ".";
+        if (windows && pattern_w.size() >= 2 && pattern_w[1] == ':') pattern = std::string(pattern_w.substr(2));
+    } else if (cut == 0) {
+        dir = "/";
+    } else {
+        std::string_view head = pattern_w.substr(0, cut);
+        drive_root = windows && head.size() == 2 && head[1] == ':';
+        // "C:" alone is the drive's root; keep the separator so that it says so.
+        dir = paths::to_posix(head.size() == 2 && head[1] == ':' ? pattern_w.substr(0, cut + 1) : head, fn);
+    }
     if (pattern.empty()) throw_win32(err::kFileNotFound, fn);
     // "*.*" matches every name, dotted or not, as on Windows.
     bool any = pattern == "*.*" || pattern == "*";
@@ -268,8 +284,8 @@ std::vector<FindData> find_files(std::string_view pattern_w) {
     if (!d) throw_errno(errno, fn);
     while (dirent* e = ::readdir(d)) {
         const char* name = e->d_name;
-        bool root_dots = dir == "/" && (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0);
-        if (root_dots) continue;  // a drive's root has no . and .. entries
+        bool dots = std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0;
+        if (dots && (dir == "/" || drive_root)) continue;  // a drive's root has no . and .. entries
         if (!any && ::fnmatch(pattern.c_str(), name, FNM_CASEFOLD) != 0) continue;
         std::string p = dir == "/" ? "/" + std::string(name) : dir + "/" + name;
         struct stat st;
