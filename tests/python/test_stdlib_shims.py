@@ -10,6 +10,7 @@ import win32api
 import win32con
 
 import pywin32_posix
+from w32util import read_line
 
 
 def run(code, **env):
@@ -100,3 +101,75 @@ def test_errors_are_oserror_with_winerror(winreg):
     winreg.DeleteKey(winreg.HKEY_CURRENT_USER, r"Software\ShimClosed")
     assert winreg.error is OSError
     assert winreg.ExpandEnvironmentStrings("%PATH%") == os.environ["PATH"]
+
+
+@pytest.fixture(scope="module")
+def msvcrt():
+    pywin32_posix.enable_stdlib_shims()
+    import msvcrt
+    return msvcrt
+
+
+def test_msvcrt_descriptors_and_handles_are_the_same_file(msvcrt):
+    import win32file
+    import win32pipe
+    r, w = os.pipe()
+    h = msvcrt.get_osfhandle(w)
+    assert msvcrt.get_osfhandle(w) == h  # the same value while it is open
+    win32file.WriteFile(h, b"through the handle")
+    assert os.read(r, 100) == b"through the handle"
+    os.close(r)
+    os.close(w)
+    hr, hw = win32pipe.CreatePipe(None, 0)
+    fd = msvcrt.open_osfhandle(int(hw), os.O_WRONLY)
+    os.write(fd, b"through the descriptor")
+    os.close(fd)
+    assert win32file.ReadFile(hr, 100)[1] == b"through the descriptor"
+    with pytest.raises(OSError) as e:
+        msvcrt.get_osfhandle(987654)
+    assert e.value.errno == 9  # EBADF
+
+
+def test_msvcrt_setmode_and_bad_input(msvcrt, tmp_path):
+    with open(tmp_path / "f", "wb") as f:
+        assert msvcrt.setmode(f.fileno(), os.O_BINARY if hasattr(os, "O_BINARY") else 0x8000) == 0x8000
+        assert msvcrt.setmode(f.fileno(), 0x4000) == 0x8000
+        assert msvcrt.setmode(f.fileno(), 0x8000) == 0x4000
+        with pytest.raises(OSError):
+            msvcrt.setmode(f.fileno(), 12345)
+        with pytest.raises(OSError):
+            msvcrt.locking(f.fileno(), 99, 10)
+        with pytest.raises(OSError):
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, -1)
+    with pytest.raises(TypeError):
+        msvcrt.putch("a")
+    with pytest.raises(TypeError):
+        msvcrt.putwch(b"a")
+    assert msvcrt.SetErrorMode(msvcrt.SEM_FAILCRITICALERRORS) == 0
+    assert msvcrt.GetErrorMode() == msvcrt.SEM_FAILCRITICALERRORS
+    msvcrt.heapmin()
+
+
+def test_msvcrt_reads_keys_from_the_terminal():
+    import pty
+    # Keys typed before the first console call wait in the terminal's line
+    # mode: the child asks once before it says it is ready.
+    code = ("import pywin32_posix; pywin32_posix.enable_stdlib_shims(); import msvcrt, sys, time\n"
+            "msvcrt.kbhit()\n"
+            "print('ready', flush=True)\n"
+            "while not msvcrt.kbhit(): time.sleep(0.01)\n"
+            "a = msvcrt.getwch(); b = msvcrt.getch(); msvcrt.ungetwch('z')\n"
+            "print(repr((a, b, msvcrt.getwch())), flush=True)\n")
+    master, slave = pty.openpty()
+    p = subprocess.Popen([sys.executable, "-c", code], stdin=slave, stdout=subprocess.PIPE, text=True)
+    os.close(slave)
+    try:
+        assert read_line(p) == "ready"
+        os.write(master, "éq".encode())
+        out = read_line(p)
+        assert out == repr(("é", b"q", "z")), out
+        assert p.wait(30) == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
+        os.close(master)
