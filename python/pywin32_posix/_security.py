@@ -218,8 +218,10 @@ def sid_to_string(sid):
 
 
 def current_user_sid():
-    """The SID standing for the calling POSIX user: S-1-5-21-0-0-0-<uid>."""
-    return sid_from_string(f"S-1-5-21-0-0-0-{_os.getuid()}")
+    """The SID standing for the calling POSIX user: S-1-22-1-<uid>, the
+    "Unix User" authority Samba and Wine give users without a Windows
+    account (groups are S-1-22-2-<gid>); the registry's HKEY_USERS uses it too."""
+    return sid_from_string(f"S-1-22-1-{_os.getuid()}")
 
 
 # ---------------------------------------------------------------- ACL

@@ -142,7 +142,7 @@ def test_bad_sid_strings_raise_invalid_sid(bad):
 
 
 def test_current_user_sid_encodes_the_uid():
-    assert _security.sid_to_string(ME) == f"S-1-5-21-0-0-0-{os.getuid()}"
+    assert _security.sid_to_string(ME) == f"S-1-22-1-{os.getuid()}"
 
 
 # --- ACL ---------------------------------------------------------------------
