@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import pywintypes
 import win32api
 import win32con
 
@@ -173,3 +174,49 @@ def test_msvcrt_reads_keys_from_the_terminal():
         if p.poll() is None:
             p.kill()
         os.close(master)
+
+
+LOCKER = """
+import pywin32_posix, sys
+pywin32_posix.enable_stdlib_shims()
+import msvcrt, win32file, pywintypes
+f = open(sys.argv[1], "r+b")
+f.seek(10)
+try:
+    msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 5)
+    print("locked")
+except OSError as e:
+    print("refused", e.errno)
+h = msvcrt.get_osfhandle(f.fileno())
+try:
+    win32file.LockFileEx(h, win32file.LOCKFILE_EXCLUSIVE_LOCK | win32file.LOCKFILE_FAIL_IMMEDIATELY, 20, 0,
+                         pywintypes.OVERLAPPED())  # bytes 0-19
+    print("whole-file lock")
+except pywintypes.error as e:
+    print("refused", e.winerror)
+"""
+
+
+def test_msvcrt_locks_block_another_process(msvcrt, tmp_path):
+    import errno
+    import win32file
+    path = tmp_path / "locked"
+    path.write_bytes(b"0123456789abcdefghij")
+    at_10 = pywintypes.OVERLAPPED()
+    at_10.Offset = 10
+    with open(path, "r+b") as f:
+        h = msvcrt.get_osfhandle(f.fileno())
+        win32file.LockFileEx(h, win32file.LOCKFILE_EXCLUSIVE_LOCK, 5, 0, at_10)
+        r = subprocess.run([sys.executable, "-c", LOCKER, str(path)], capture_output=True, text=True, timeout=60)
+        assert r.stdout.split("\n")[:2] == ["refused %d" % errno.EACCES, "refused 33"], r.stdout + r.stderr
+        win32file.UnlockFileEx(h, 5, 0, at_10)
+        f.seek(10)
+        msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 5)
+        r = subprocess.run([sys.executable, "-c", LOCKER, str(path)], capture_output=True, text=True, timeout=60)
+        assert r.stdout.split("\n")[0] == "refused %d" % errno.EACCES, r.stdout + r.stderr
+        f.seek(10)
+        msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 5)
+        r = subprocess.run([sys.executable, "-c", LOCKER, str(path)], capture_output=True, text=True, timeout=60)
+        # Its own lock on 10-14 refuses its lock on 0-19: Windows' locks do
+        # not merge as POSIX ones do within a process.
+        assert r.stdout.split("\n")[:2] == ["locked", "refused 33"], r.stdout + r.stderr
