@@ -17,29 +17,13 @@
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/kernel/robust_mutex.h"
 #include "w32/kernel/session_root.h"
 #include "w32/kernel/stable_hash.h"
 
 namespace w32::arena {
 
 namespace {
-
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
-}
-
-void init_robust_mutex(pthread_mutex_t* m) {
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-    pthread_mutex_init(m, &attr);
-    pthread_mutexattr_destroy(&attr);
-}
 
 // Called with the arena lock held and EOWNERDEAD: the previous holder died
 // mid-operation. Undo its uncommitted stores, newest first, then deliver any
@@ -65,33 +49,8 @@ void recover(Layout& l) noexcept {
     }
 }
 
-// A futex unlock wakes one sleeper; if that sleeper is killed before it
-// takes the lock, the wake is lost and the others sleep on. So nobody
-// sleeps on the arena lock for long: a bounded sleep then a retry.
-constexpr long kLockSleepNs = 20'000'000;
-constexpr int kLockSpins = 64;
-
-int acquire_robust(pthread_mutex_t* m) {
-    for (int i = 0; i < kLockSpins; ++i) {
-        int rc = pthread_mutex_trylock(m);
-        if (rc != EBUSY) return rc;
-        cpu_relax();
-    }
-    for (;;) {
-        timespec deadline;
-        clock_gettime(CLOCK_REALTIME, &deadline);
-        deadline.tv_nsec += kLockSleepNs;
-        if (deadline.tv_nsec >= 1'000'000'000) {
-            deadline.tv_nsec -= 1'000'000'000;
-            ++deadline.tv_sec;
-        }
-        int rc = pthread_mutex_timedlock(m, &deadline);
-        if (rc != ETIMEDOUT) return rc;
-    }
-}
-
 void lock_arena(Layout& l) {
-    int rc = acquire_robust(&l.header.lock);
+    int rc = lock_robust_mutex(&l.header.lock);
     if (rc == EOWNERDEAD) {
         recover(l);
         pthread_mutex_consistent(&l.header.lock);

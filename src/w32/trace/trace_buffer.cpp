@@ -15,6 +15,7 @@
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/kernel/robust_mutex.h"
 #include "w32/kernel/session_root.h"
 #include "w32/mapping/section.h"
 #include "w32/sync/sync_objects.h"
@@ -24,30 +25,6 @@ namespace w32::trace {
 namespace {
 
 constexpr const char* kEventName = "PythonTraceOutputEvent";
-
-// A futex unlock wakes one sleeper; if that one is killed before it takes
-// the lock, the wake is lost. So nobody sleeps on the lock for long.
-constexpr long kLockSliceNs = 20'000'000;
-
-timespec realtime_after(long ns) {
-    timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    t.tv_nsec += ns;
-    if (t.tv_nsec >= 1'000'000'000) {
-        t.tv_nsec -= 1'000'000'000;
-        ++t.tv_sec;
-    }
-    return t;
-}
-
-void init_robust_mutex(pthread_mutex_t* m) {
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-    pthread_mutex_init(m, &attr);
-    pthread_mutexattr_destroy(&attr);
-}
 
 bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
@@ -98,11 +75,7 @@ TraceBuffer::Control& TraceBuffer::control() const {
 
 void TraceBuffer::lock() const {
     pthread_mutex_t* m = &control().lock;
-    int rc;
-    do {
-        timespec deadline = realtime_after(kLockSliceNs);
-        rc = pthread_mutex_timedlock(m, &deadline);
-    } while (rc == ETIMEDOUT);
+    int rc = lock_robust_mutex(m);
     if (rc == EOWNERDEAD) {
         // The holder died. Its stores are whole or invisible (the length
         // moves last); it may have died before signalling new text.
