@@ -5,8 +5,9 @@
 #include <vector>
 
 #include "errors.h"
-#include "w32/error/win32_error.h"
 #include "modules.h"
+#include "w32/error/win32_error.h"
+#include "w32/io/os_handles.h"
 #include "w32/process/process_object.h"
 #include "w32/sync/sync_objects.h"
 
@@ -17,6 +18,7 @@ NB_MODULE(_w32, m) {
     try {
         // A child of CreateProcess with bInheritHandles finds its handles.
         w32::sync::claim_inherited_handles();
+        w32::io::claim_inherited_descriptors();
     } catch (const w32::Win32Error&) {
         // Without the arena, the handles are not there: their values then
         // give ERROR_INVALID_HANDLE, which is what the child would see.

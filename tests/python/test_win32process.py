@@ -20,10 +20,18 @@ from w32util import assert_winerror
 PYTHON = sys.executable
 
 
-def inheritable_pipe():
+def inheritable_pipe(parent_end):
+    """A pipe whose child end (0: read, 1: write) is inheritable; the
+    parent's is not, or the child would hold its own pipe open (as on
+    Windows, where a child inheriting the write end of its stdin never sees
+    the end of it)."""
+    import win32api
+    import win32con
     sa = pywintypes.SECURITY_ATTRIBUTES()
     sa.bInheritHandle = True
-    return win32pipe.CreatePipe(sa, 0)
+    ends = win32pipe.CreatePipe(sa, 0)
+    win32api.SetHandleInformation(ends[parent_end], win32con.HANDLE_FLAG_INHERIT, 0)
+    return ends
 
 
 def read_all(handle):
@@ -45,7 +53,7 @@ def run(command, flags=0, env=None, cwd=None, inherit=True, stdin=None, capture=
     if capture or stdin is not None:
         si.dwFlags = win32process.STARTF_USESTDHANDLES
     if capture:
-        r, w = inheritable_pipe()
+        r, w = inheritable_pipe(0)
         si.hStdOutput = w
         si.hStdError = w
     if stdin is not None:
@@ -73,7 +81,7 @@ def test_stdout_and_exit_code_of_a_program():
 
 
 def test_python_child_by_exe_name_with_stdin_from_a_pipe():
-    rin, win = inheritable_pipe()
+    rin, win = inheritable_pipe(1)
     cmd = '"%s.exe" -c "import sys; data = sys.stdin.read(); print(data.upper()); sys.exit(len(data))"' % PYTHON
     hp, ht, pid, r = run(cmd, stdin=rin)
     rin.Close()
@@ -292,3 +300,34 @@ def test_inherited_objects_keep_their_numbers_in_the_child(tmp_path):
     win32process.ResumeThread(ht)
     assert win32event.WaitForSingleObject(ev, 30000) == win32event.WAIT_OBJECT_0
     assert finish(hp)[0] == 0
+
+
+CHILD_USES_FILES = (
+    "import sys, win32file\n"
+    "pipe_w, data = int(sys.argv[1]), int(sys.argv[2])\n"
+    "_, text = win32file.ReadFile(data, 100)\n"
+    "win32file.WriteFile(pipe_w, b'child read: ' + text)\n")
+
+
+def test_inherited_files_and_pipes_keep_their_numbers(tmp_path):
+    script = tmp_path / "child.py"
+    script.write_text(CHILD_USES_FILES)
+    (tmp_path / "data").write_bytes(b"file contents")
+    sa = pywintypes.SECURITY_ATTRIBUTES()
+    sa.bInheritHandle = True
+    r, w = inheritable_pipe(0)
+    data = win32file.CreateFile(str(tmp_path / "data"), win32file.GENERIC_READ, win32file.FILE_SHARE_READ, sa,
+                                win32file.OPEN_EXISTING, 0, None)
+    cmd = '"%s" "%s" %d %d' % (PYTHON, script, int(w), int(data))
+    hp = win32process.CreateProcess(None, cmd, None, None, True, 0, None, None, win32process.STARTUPINFO())[0]
+    w.Close()
+    assert finish(hp, r) == (0, b"child read: file contents")
+    # A handle not marked inheritable names nothing in the child.
+    private = win32file.CreateFile(str(tmp_path / "data"), win32file.GENERIC_READ, win32file.FILE_SHARE_READ,
+                                   None, win32file.OPEN_EXISTING, 0, None)
+    r, w = inheritable_pipe(0)
+    cmd = '"%s" "%s" %d %d' % (PYTHON, script, int(w), int(private))
+    hp = win32process.CreateProcess(None, cmd, None, None, True, 0, None, None, win32process.STARTUPINFO())[0]
+    w.Close()
+    code, out = finish(hp, r)
+    assert code == 1 and out == b""

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <string>
 #include <mutex>
@@ -50,6 +51,32 @@ std::string path_of_fd(int fd) {
     return n > 0 ? std::string(target, static_cast<size_t>(n)) : std::string();
 }
 
+std::shared_ptr<FileObject> object_for_descriptor(UniqueFd dup, int source, uint32_t access, uint32_t type,
+                                                 const struct stat& st, const char* fn) {
+    if (S_ISREG(st.st_mode)) {
+        // A regular file is a disk file as CreateFile makes them, so that its
+        // byte-range locks (LockFileEx, msvcrt.locking) hold between
+        // processes. The C runtime opens files sharing everything.
+        try {
+            ShareReservation share = ShareReservation::acquire(
+                st.st_dev, st.st_ino, access, kFileShareRead | kFileShareWrite | kFileShareDelete, fn);
+            std::string path = path_of_fd(dup.get());
+            return std::make_shared<DiskFile>(std::move(dup), access, 0, std::move(share), std::move(path), false);
+        } catch (const Win32Error&) {
+            // A CreateFile handle denies sharing: the descriptor still works,
+            // without taking part in locks.
+        }
+    }
+    return std::make_shared<DescriptorFile>(std::move(dup), access, type, source);
+}
+
+uint32_t type_of(const struct stat& st) {
+    return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ? kFileTypeDisk
+           : S_ISCHR(st.st_mode)                      ? kFileTypeChar
+           : S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ? kFileTypePipe
+                                                          : kFileTypeUnknown;
+}
+
 }  // namespace
 
 Handle handle_for_fd(int fd) {
@@ -70,34 +97,50 @@ Handle handle_for_fd(int fd) {
         }
         g_handles.erase(it);
     }
-    uint32_t type = S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ? kFileTypeDisk
-                    : S_ISCHR(st.st_mode)                      ? kFileTypeChar
-                    : S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ? kFileTypePipe
-                                                                   : kFileTypeUnknown;
+    uint32_t type = type_of(st);
     uint32_t access = 0;
     int mode = fl & O_ACCMODE;
     if (mode == O_RDONLY || mode == O_RDWR) access |= kGenericRead;
     if (mode == O_WRONLY || mode == O_RDWR) access |= kGenericWrite;
     UniqueFd dup(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
     if (!dup) throw_errno(errno, fn);
-    std::shared_ptr<FileObject> object;
-    if (S_ISREG(st.st_mode)) {
-        // A regular file is a disk file as CreateFile makes them, so that its
-        // byte-range locks (LockFileEx, msvcrt.locking) hold between
-        // processes. The C runtime opens files sharing everything.
-        try {
-            ShareReservation share = ShareReservation::acquire(
-                st.st_dev, st.st_ino, access, kFileShareRead | kFileShareWrite | kFileShareDelete, fn);
-            object = std::make_shared<DiskFile>(std::move(dup), access, 0, std::move(share), path_of_fd(fd), false);
-        } catch (const Win32Error&) {
-            // A CreateFile handle denies sharing: the descriptor still works,
-            // without taking part in locks.
-        }
-    }
-    if (!object) object = std::make_shared<DescriptorFile>(std::move(dup), access, type, fd);
+    std::shared_ptr<FileObject> object = object_for_descriptor(std::move(dup), fd, access, type, st, fn);
     Handle h = HandleTable::instance().insert(object, access, false);
     g_handles[fd] = Known{h, object, st.st_dev, st.st_ino};
     return h;
+}
+
+void claim_inherited_descriptors() {
+    const char* list = std::getenv(kInheritedDescriptorsVariable);
+    if (!list) return;
+    std::string entries = list;
+    ::unsetenv(kInheritedDescriptorsVariable);  // not for our own children
+    size_t start = 0;
+    while (start < entries.size()) {
+        size_t end = entries.find(',', start);
+        if (end == std::string::npos) end = entries.size();
+        unsigned long long value = 0;
+        int fd = -1;
+        unsigned access = 0;
+        if (std::sscanf(entries.substr(start, end - start).c_str(), "%llu:%d:%u", &value, &fd, &access) == 3 &&
+            fd >= 3) {
+            struct stat st;
+            if (::fstat(fd, &st) == 0) {
+                UniqueFd own(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+                ::close(fd);
+                if (own) {
+                    try {
+                        auto object = object_for_descriptor(std::move(own), -1, access, type_of(st), st,
+                                                            "CreateProcess");
+                        HandleTable::instance().insert_at(static_cast<Handle>(value), object, access, true);
+                    } catch (const Win32Error&) {
+                        // A value already taken cannot be: the descriptor goes.
+                    }
+                }
+            }
+        }
+        start = end + 1;
+    }
 }
 
 int fd_for_handle(Handle h, int flags) {

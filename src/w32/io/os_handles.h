@@ -13,4 +13,12 @@ Handle handle_for_fd(int fd);
 // Unlike Windows, closing it leaves the handle open.
 int fd_for_handle(Handle h, int flags);
 
+// CreateProcess's inheritance of file and pipe handles. The parent passes
+// each inherited handle's descriptor down open and names it in
+// kInheritedDescriptorsVariable as "value:fd:access,..."; the child makes
+// each the handle `value` again (a disk file for a regular file, else a
+// plain descriptor file: byte reads and writes).
+inline constexpr const char* kInheritedDescriptorsVariable = "PYWIN32_POSIX_INHERITED_FDS";
+void claim_inherited_descriptors();
+
 }  // namespace w32::io

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +20,7 @@
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/io/file_object.h"
 #include "w32/io/os_handles.h"
 #include "w32/kernel/arena.h"
 #include "w32/kernel/handle_grants.h"
@@ -292,18 +294,41 @@ ProcessInformation create_process(const CreateProcessParams& p) {
     // child under their values here: granted once its pid is known, claimed
     // by our module in the child at start.
     std::vector<std::pair<Handle, HandleEntry>> inherited_objects;
+    // Files and pipes go down as open descriptors, named in the child's
+    // environment with their handle values (io/os_handles.h).
+    std::vector<UniqueFd> inherited_fds;
+    std::string inherited_fd_list;
     if (p.inherit_handles) {
-        for (auto& [value, entry] : HandleTable::instance().inheritable())
-            if (std::dynamic_pointer_cast<sync::SyncObject>(entry.object)) inherited_objects.emplace_back(value, entry);
+        for (auto& [value, entry] : HandleTable::instance().inheritable()) {
+            if (std::dynamic_pointer_cast<sync::SyncObject>(entry.object)) {
+                inherited_objects.emplace_back(value, entry);
+            } else if (std::dynamic_pointer_cast<io::FileObject>(entry.object)) {
+                int fd = -1;
+                try {
+                    fd = io::fd_for_handle(value, 0);  // a duplicate, left open across exec
+                } catch (const Win32Error&) {
+                    continue;  // a pipe server with no client yet has no descriptor to pass
+                }
+                inherited_fds.emplace_back(fd);
+                if (!inherited_fd_list.empty()) inherited_fd_list += ',';
+                inherited_fd_list += std::to_string(value) + ":" + std::to_string(fd) + ":" +
+                                     std::to_string(entry.access);
+            }
+        }
     }
+    std::vector<int> keep_fds;
+    for (const UniqueFd& f : inherited_fds) keep_fds.push_back(f.get());
+    std::sort(keep_fds.begin(), keep_fds.end());
 
     // The environment: the given one (plus the session), or ours.
     std::vector<std::string> env_strings;
-    bool own_environment = !p.environment && inherited_objects.empty();
+    bool own_environment = !p.environment && inherited_objects.empty() && inherited_fds.empty();
     if (!own_environment && !p.environment) {
         for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
     }
     if (!inherited_objects.empty()) env_strings.push_back(std::string(sync::kInheritedHandlesVariable) + "=1");
+    if (!inherited_fds.empty())
+        env_strings.push_back(std::string(io::kInheritedDescriptorsVariable) + "=" + inherited_fd_list);
     if (p.environment) {
         env_strings.insert(env_strings.end(), p.environment->begin(), p.environment->end());
         static constexpr std::string_view kSessionVar = "PYWIN32_POSIX_ROOT=";
@@ -332,7 +357,7 @@ ProcessInformation create_process(const CreateProcessParams& p) {
     bool new_group = p.creation_flags & kCreateNewProcessGroup;
     char** child_env = own_environment ? environ : envp.data();
     // The child must not run before its inherited handles are granted.
-    bool gated = (p.creation_flags & kCreateSuspended) || !inherited_objects.empty();
+    bool gated = (p.creation_flags & kCreateSuspended) || !inherited_objects.empty() || !inherited_fds.empty();
 
     pid_t pid = -1;
     int gate_write = -1;
@@ -386,7 +411,13 @@ ProcessInformation create_process(const CreateProcessParams& p) {
             else if (new_group) ::setpgid(0, 0);
             for (int i = 0; i < 3; ++i)
                 if (fds[i]) ::dup2(fds[i].get(), i);
-            ::syscall(SYS_close_range, 3u, ~0u, 0u);
+            // Everything else closes, but the inherited handles' descriptors.
+            unsigned next = 3;
+            for (int keep : keep_fds) {
+                if (static_cast<unsigned>(keep) > next) ::syscall(SYS_close_range, next, unsigned(keep) - 1, 0u);
+                next = unsigned(keep) + 1;
+            }
+            ::syscall(SYS_close_range, next, ~0u, 0u);
             if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
             struct sigaction dfl{};
             dfl.sa_handler = SIG_DFL;
