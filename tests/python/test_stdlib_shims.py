@@ -91,8 +91,9 @@ def test_errors_are_oserror_with_winerror(winreg):
         winreg.OpenKey("HKEY_CURRENT_USER", "Software")
     with pytest.raises(TypeError):
         winreg.SetValue(winreg.HKEY_CURRENT_USER, "x", winreg.REG_DWORD, 5)
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(OSError) as e:
         winreg.DisableReflectionKey(winreg.HKEY_CURRENT_USER)
+    assert e.value.winerror == 50  # ERROR_NOT_SUPPORTED
     k = winreg.CreateKey(winreg.HKEY_CURRENT_USER, r"Software\ShimClosed")
     k.Close()
     assert not k and k.handle == 0

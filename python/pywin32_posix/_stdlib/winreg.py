@@ -251,14 +251,18 @@ def SetValueEx(key, value_name, reserved, type, value):
     _call(_win32api.RegSetValueEx, _key(key), value_name, reserved, type, value)
 
 
+def _no_reflection(function):
+    # There is one registry view here: no 32-bit reflection to turn on or off.
+    raise _os_error(_pywintypes.error(50, function, "The request is not supported."))
+
+
 def DisableReflectionKey(key):
-    # There is one registry view here: no 32-bit reflection to turn off.
-    raise NotImplementedError("registry reflection does not exist on this system")
+    _no_reflection("RegDisableReflectionKey")
 
 
 def EnableReflectionKey(key):
-    raise NotImplementedError("registry reflection does not exist on this system")
+    _no_reflection("RegEnableReflectionKey")
 
 
 def QueryReflectionKey(key):
-    raise NotImplementedError("registry reflection does not exist on this system")
+    _no_reflection("RegQueryReflectionKey")
