@@ -14,6 +14,7 @@
 
 #include "w32/io/unique_fd.h"
 #include "w32/kernel/handle_table.h"
+#include "w32/kernel/access_rights.h"
 #include "w32/sync/wait_engine.h"
 
 namespace w32::io {
@@ -22,10 +23,10 @@ class CompletionPort;
 class IoRequest;
 
 // Access rights (winnt.h) that decide whether a handle may read or write.
-inline constexpr uint32_t kGenericRead = 0x80000000u;
-inline constexpr uint32_t kGenericWrite = 0x40000000u;
-inline constexpr uint32_t kGenericAll = 0x10000000u;
-inline constexpr uint32_t kMaximumAllowed = 0x02000000u;
+using w32::kGenericAll;
+using w32::kGenericRead;
+using w32::kGenericWrite;
+using w32::kMaximumAllowed;
 inline constexpr uint32_t kFileReadData = 0x0001;
 inline constexpr uint32_t kFileWriteData = 0x0002;
 inline constexpr uint32_t kFileAppendData = 0x0004;

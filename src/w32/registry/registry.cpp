@@ -11,6 +11,7 @@
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/kernel/access_rights.h"
 #include "w32/kernel/session_root.h"
 #include "w32/registry/change_watch.h"
 #include "w32/registry/key_names.h"
@@ -19,15 +20,8 @@ namespace w32::registry {
 
 namespace {
 
-constexpr uint32_t kGenericRead = 0x80000000;
-constexpr uint32_t kGenericWrite = 0x40000000;
-constexpr uint32_t kGenericExecute = 0x20000000;
-constexpr uint32_t kGenericAll = 0x10000000;
-constexpr uint32_t kMaximumAllowed = 0x02000000;
 constexpr uint32_t kWow64Bits = 0x0300;
-constexpr uint32_t kDelete = 0x00010000;
-constexpr uint32_t kWriteDac = 0x00040000;
-constexpr uint32_t kWriteOwner = 0x00080000;
+constexpr uint32_t kDelete = kDeleteRight;
 constexpr uint32_t kWritingRights = kKeySetValue | kKeyCreateSubKey | kKeyCreateLink | kDelete |
                                     kWriteDac | kWriteOwner;
 

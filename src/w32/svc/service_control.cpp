@@ -7,6 +7,7 @@
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/kernel/access_rights.h"
 #include "w32/svc/manager_client.h"
 #include "w32/svc/protocol.h"
 #include "w32/svc/service_errors.h"
@@ -15,11 +16,8 @@ namespace w32::svc {
 
 namespace {
 
-// winnt.h / winsvc.h access rights.
-constexpr uint32_t kDelete = 0x10000, kReadControl = 0x20000;
-constexpr uint32_t kStandardRead = kReadControl;
-constexpr uint32_t kGenericRead = 0x80000000, kGenericWrite = 0x40000000, kGenericExecute = 0x20000000,
-                   kGenericAll = 0x10000000, kMaximumAllowed = 0x02000000;
+// winsvc.h access rights (the generic and standard ones: access_rights.h).
+constexpr uint32_t kDelete = kDeleteRight, kStandardRead = kStandardRightsRead;
 
 constexpr uint32_t kScmConnect = 0x1, kScmCreateService = 0x2, kScmEnumerate = 0x4, kScmLock = 0x8,
                    kScmQueryLockStatus = 0x10, kScmModifyBootConfig = 0x20, kScmAll = 0xF003F;

@@ -10,6 +10,7 @@
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/kernel/access_rights.h"
 #include "w32/kernel/handle_grants.h"
 #include "w32/kernel/object_refs.h"
 #include "w32/sync/object_rules.h"
@@ -20,11 +21,6 @@ using namespace arena;
 
 namespace {
 
-constexpr uint32_t kGenericRead = 0x80000000u;
-constexpr uint32_t kGenericWrite = 0x40000000u;
-constexpr uint32_t kGenericExecute = 0x20000000u;
-constexpr uint32_t kGenericAll = 0x10000000u;
-constexpr uint32_t kStandardRightsRead = 0x00020000u;
 
 Kind kind_of(SyncKind k) {
     switch (k) {
