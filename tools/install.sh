@@ -21,7 +21,7 @@ APT_PACKAGES="$APT_PACKAGES systemd"
 APT_PACKAGES="$APT_PACKAGES mscompress"
 
 # Python packages the build (no build isolation) and the tests need.
-PIP_PACKAGES="scikit-build-core>=0.10 nanobind>=2.4 pytest>=7"
+PIP_PACKAGES="scikit-build-core>=0.10 nanobind>=2.4 pytest>=7 pytest-timeout>=2"
 # win32pdh: its tests compare counter values with psutil's.
 PIP_PACKAGES="$PIP_PACKAGES psutil>=5.9"
 

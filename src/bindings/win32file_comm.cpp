@@ -45,9 +45,10 @@ nb::tuple wait_comm_event(HandleArg h, nb::handle ov_obj) {
     auto port = wio::disk_file_of(h.value, "WaitCommEvent");
     wio::get_comm_mask(h.value);  // a terminal, or ERROR_INVALID_FUNCTION
     PyOverlapped* ov = overlapped_arg(ov_obj, "WaitCommEvent");
+    const wio::CommWait wait = wio::begin_comm_wait(*port);
     if (!ov) {
         uint32_t events = blocking_wait(0xFFFFFFFFu, [&](const w32::sync::InterruptCheck& check) {
-            return wio::wait_comm_event(*port, check);
+            return wio::wait_comm_event(*port, wait, check);
         });
         return nb::make_tuple(0, events);
     }
@@ -56,8 +57,8 @@ nb::tuple wait_comm_event(HandleArg h, nb::handle ov_obj) {
     start_overlapped(port, ov_obj, nullptr, [&](uint64_t token) {
         return wio::submit_io(
             port, event,
-            [dword](wio::FileObject& f, const w32::sync::InterruptCheck& cancelled) -> wio::IoOutcome {
-                *dword = wio::wait_comm_event(static_cast<wio::DiskFile&>(f), cancelled);
+            [dword, wait](wio::FileObject& f, const w32::sync::InterruptCheck& cancelled) -> wio::IoOutcome {
+                *dword = wio::wait_comm_event(static_cast<wio::DiskFile&>(f), wait, cancelled);
                 return {0, 0};
             },
             token, true);

@@ -252,14 +252,23 @@ void set_comm_mask(Handle h, uint32_t mask) {
 
 uint32_t get_comm_mask(Handle h) { return port_file(h, "GetCommMask")->comm_mask(); }
 
-uint32_t wait_comm_event(DiskFile& port, const sync::InterruptCheck& cancelled) {
+CommWait begin_comm_wait(DiskFile& port) {
+    CommWait wait;
+    wait.mask_generation = port.comm_mask_generation();
+    wait.mask = port.comm_mask();
+    if (wait.mask == 0) throw_win32(err::kInvalidParameter, "WaitCommEvent");
+    int queued = 0;
+    wait.was_sending = ::ioctl(port.raw_fd(), TIOCOUTQ, &queued) == 0 && queued > 0;
+    return wait;
+}
+
+uint32_t wait_comm_event(DiskFile& port, const CommWait& wait, const sync::InterruptCheck& cancelled) {
     constexpr uint32_t kEvRxChar = 0x1, kEvTxEmpty = 0x4;
-    uint64_t generation = port.comm_mask_generation();
-    uint32_t mask = port.comm_mask();
-    if (mask == 0) throw_win32(err::kInvalidParameter, "WaitCommEvent");
+    const uint64_t generation = wait.mask_generation;
+    const uint32_t mask = wait.mask;
+    bool was_sending = wait.was_sending;
     int fd = port.raw_fd();
     int queued = 0;
-    bool was_sending = ::ioctl(fd, TIOCOUTQ, &queued) == 0 && queued > 0;
     for (;;) {
         if (port.comm_mask_generation() != generation) return 0;  // SetCommMask ended the wait
         uint32_t events = 0;

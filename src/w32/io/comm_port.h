@@ -57,10 +57,20 @@ CommStatus clear_comm_error(Handle h);
 void set_comm_mask(Handle h, uint32_t mask);
 uint32_t get_comm_mask(Handle h);
 class DiskFile;
-// WaitCommEvent's work: EV_RXCHAR when input waits, EV_TXEMPTY when output
-// that was queued has gone. Modem-line and error events are not reported
-// (termios has no wait for them that a cancel can end).
-uint32_t wait_comm_event(DiskFile& port, const sync::InterruptCheck& cancelled);
+// WaitCommEvent is taken in two steps so that the mask in force when the
+// caller asked is the one waited on: an overlapped wait runs later on a
+// worker, and a SetCommMask between the call and the worker's start must
+// still end it.
+struct CommWait {
+    uint64_t mask_generation = 0;
+    uint32_t mask = 0;
+    bool was_sending = false;
+};
+CommWait begin_comm_wait(DiskFile& port);
+// The wait itself: EV_RXCHAR when input waits, EV_TXEMPTY when output that
+// was queued has gone, 0 when the mask changed. Modem-line and error events
+// are not reported (termios has no wait for them that a cancel can end).
+uint32_t wait_comm_event(DiskFile& port, const CommWait& wait, const sync::InterruptCheck& cancelled);
 
 // What a read on a terminal with COMMTIMEOUTS set does (disk_file.cpp calls it).
 size_t read_with_timeouts(int fd, std::span<std::byte> buffer, const CommTimeouts& t,
