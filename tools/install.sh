@@ -19,6 +19,8 @@ APT_PACKAGES="$APT_PACKAGES unixodbc-dev libsqliteodbc odbc-postgresql postgresq
 APT_PACKAGES="$APT_PACKAGES systemd"
 # win32lz: its tests and benchmark check SZDD against Debian's mscompress/msexpand.
 APT_PACKAGES="$APT_PACKAGES mscompress"
+# win32ras: Dial runs pppd; its tests run it (and a PPP link over a pty where the kernel has PPP).
+APT_PACKAGES="$APT_PACKAGES ppp"
 
 # Python packages the build (no build isolation) and the tests need.
 PIP_PACKAGES="scikit-build-core>=0.10 nanobind>=2.4 pytest>=7 pytest-timeout>=2"

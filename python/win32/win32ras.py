@@ -1,19 +1,21 @@
 """win32ras: Remote Access Service, pywin32's names.
 
-RAS dial-up has no counterpart here: Dial, CreatePhonebookEntry,
-EditPhonebookEntry, GetEapUserIdentity and RASDIALEXTENSIONS raise
-pywintypes.error(ERROR_NOT_SUPPORTED). What remains meaningful works:
-- the phonebook: EnumEntries lists the entries (sections) of a phonebook in
-  Windows' rasphone.pbk (INI) format, by default
-  <state dir>/ras/rasphone.pbk; GetEntryDialParams/SetEntryDialParams keep
-  an entry's dial parameters (user, domain, callback number, and the
-  password when asked to) in <state dir>/ras/dialparams.json (mode 0600),
-  as Windows keeps them apart from the phonebook;
-- connections: none can exist, so EnumConnections is empty, IsHandleValid
-  is False, and GetConnectStatus/HangUp report ERROR_INVALID_HANDLE, as
-  Windows does for a handle that names no connection;
-- GetErrorString: the texts of the RAS errors this module raises and of
-  Win32 errors below RASBASE (600).
+- The phonebook: EnumEntries lists the entries (sections) of a phonebook in
+  Windows' rasphone.pbk (INI) format, by default <state dir>/ras/rasphone.pbk;
+  GetEntryDialParams/SetEntryDialParams keep an entry's dial parameters in
+  <state dir>/ras/dialparams.json (mode 0600), apart from the phonebook as on
+  Windows.
+- Dialling: Dial runs a real dialer for the entry, pppd (its port and phone
+  number through chat, or its PosixPty command), under a supervisor process
+  of the connection's own that turns pppd's progress into the RASCS_*
+  states; synchronous, or asynchronous with a RasDialFunc1 callback or an
+  event handle. Connections are the system's (the state root's): every
+  process sees them in EnumConnections and GetConnectStatus, and HangUp
+  ends them.
+- GetErrorString: the texts of the RAS errors (600 on) and of Win32 errors
+  below RASBASE.
+CreatePhonebookEntry, EditPhonebookEntry and GetEapUserIdentity (dialogs)
+and RASDIALEXTENSIONS raise pywintypes.error(ERROR_NOT_SUPPORTED).
 See docs/win32ras.md.
 """
 import fcntl
@@ -21,6 +23,7 @@ import json
 import os
 
 import winerror
+from pywin32_posix import _ras_connections, _ras_errors
 from pywin32_posix._errors import error
 
 # ras.h: connection states.
@@ -62,24 +65,10 @@ RASEAPF_NonInteractive = 0x00000002
 RASEAPF_Logon = 0x00000004
 RASEAPF_Preview = 0x00000008
 
-# raserror.h: the codes this module raises.
-RASBASE = 600
-ERROR_CANNOT_OPEN_PHONEBOOK = RASBASE + 21
-ERROR_CANNOT_LOAD_PHONEBOOK = RASBASE + 22
-ERROR_CANNOT_FIND_PHONEBOOK_ENTRY = RASBASE + 23
-ERROR_CANNOT_WRITE_PHONEBOOK = RASBASE + 24
-ERROR_CORRUPT_PHONEBOOK = RASBASE + 25
-ERROR_NO_CONNECTION = RASBASE + 68
-RASBASEEND = RASBASE + 235
-
-_RAS_MESSAGES = {
-    ERROR_CANNOT_OPEN_PHONEBOOK: "The system could not open the phone book file.",
-    ERROR_CANNOT_LOAD_PHONEBOOK: "The system could not load the phone book file.",
-    ERROR_CANNOT_FIND_PHONEBOOK_ENTRY: "The system could not find the phone book entry for this connection.",
-    ERROR_CANNOT_WRITE_PHONEBOOK: "The system could not update the phone book file.",
-    ERROR_CORRUPT_PHONEBOOK: "The system found invalid information in the phone book file.",
-    ERROR_NO_CONNECTION: "The connection was terminated.",
-}
+# raserror.h: the RAS error codes, as module constants.
+globals().update(_ras_errors.CODES)
+RASBASE = _ras_errors.RASBASE
+RASBASEEND = _ras_errors.RASBASEEND
 
 # RASDIALPARAMS as pywin32 spells it: these six strings, in this order.
 _DIAL_FIELDS = ("entryName", "phoneNumber", "callbackNumber", "userName", "password", "domain")
@@ -113,17 +102,18 @@ def _phonebook_path(fileName, function):
     return _native()._posix_path(fileName, function), False
 
 
-def _entries(fileName, function):
-    """The entry names of a phonebook (its sections, in file order) and its
-    path. A missing default phonebook is empty; a named one that does not
-    open is ERROR_CANNOT_OPEN_PHONEBOOK."""
+def _phonebook(fileName, function):
+    """The entries of a phonebook ({name: {lower-cased key: value}}, in file
+    order; a key's first value counts) and its path. A missing default
+    phonebook is empty; a named one that does not open is
+    ERROR_CANNOT_OPEN_PHONEBOOK."""
     path, default = _phonebook_path(fileName, function)
     try:
         with open(path, "rb") as f:
             raw = f.read()
     except FileNotFoundError:
         if default:
-            return [], path
+            return {}, path
         _raise(ERROR_CANNOT_OPEN_PHONEBOOK, function)
     except OSError:
         _raise(ERROR_CANNOT_OPEN_PHONEBOOK, function)
@@ -131,12 +121,22 @@ def _entries(fileName, function):
         text = raw[2:].decode("utf-16-le", "replace")
     else:
         text = raw.decode("utf-8-sig", "replace")
-    names = []
+    entries = {}
+    keys = None
     for line in text.splitlines():
         line = line.strip()
-        if line.startswith("[") and line.endswith("]") and len(line) > 2 and line[1:-1] not in names:
-            names.append(line[1:-1])
-    return names, path
+        if line.startswith("[") and line.endswith("]") and len(line) > 2:
+            keys = entries.setdefault(line[1:-1], {"": line[1:-1]})
+        elif keys is not None and "=" in line and not line.startswith(";"):
+            key, value = line.split("=", 1)
+            keys.setdefault(key.strip().lower(), value.strip())
+    return entries, path
+
+
+def _entries(fileName, function):
+    """The entry names of a phonebook (in file order) and its path."""
+    entries, path = _phonebook(fileName, function)
+    return list(entries), path
 
 
 class _DialParamStore:
@@ -185,23 +185,49 @@ def _key(path, entry):
 
 
 def _check_handle(h, function):
+    """The handle's number (None is 0); TypeError for anything else."""
     import pywintypes
 
-    if h is None or isinstance(h, (int, pywintypes.HANDLEType)):
-        return
+    if h is None:
+        return 0
+    if isinstance(h, (int, pywintypes.HANDLEType)) and not isinstance(h, bool):
+        return int(h)
     raise TypeError(f"{function}: a handle must be an int, a PyHANDLE or None, not {type(h).__name__}")
+
+
+def _dial_params(RasDialParams, function):
+    """RASDIALPARAMS (1 to 6 strings) as a dict of the six fields."""
+    if isinstance(RasDialParams, (str, bytes)):
+        raise TypeError(f"{function}: RasDialParams must be a sequence of strings")
+    try:
+        values = list(RasDialParams)
+    except TypeError:
+        raise TypeError(f"{function}: RasDialParams must be a sequence of strings") from None
+    if not 1 <= len(values) <= len(_DIAL_FIELDS):
+        raise TypeError(f"{function}: RasDialParams takes 1 to {len(_DIAL_FIELDS)} strings")
+    if not all(isinstance(v, str) for v in values):
+        raise TypeError(f"{function}: RasDialParams must be a sequence of strings")
+    return dict(zip(_DIAL_FIELDS, values + [""] * (len(_DIAL_FIELDS) - len(values))))
 
 
 # --- the phonebook ---------------------------------------------------------------------
 
 
 def EnumEntries(reserved=None, fileName=None, /):
+    """The entry names of a phonebook (RasEnumEntries), in file order.
+    fileName None is the user's phonebook; a named phonebook that does not
+    open: ERROR_CANNOT_OPEN_PHONEBOOK.
+    On POSIX: the user's phonebook is <state dir>/ras/rasphone.pbk."""
     if reserved is not None and not isinstance(reserved, str):
         raise TypeError("EnumEntries: reserved must be None")
     return tuple(_entries(fileName, "RasEnumEntries")[0])
 
 
 def GetEntryDialParams(fileName, entryName, /):
+    """((entryName, "", callbackNumber, userName, password, domain),
+    passwordSaved): the entry's saved dial parameters
+    (RasGetEntryDialParams). An entry not in the phonebook:
+    ERROR_CANNOT_FIND_PHONEBOOK_ENTRY."""
     function = "RasGetEntryDialParams"
     if not isinstance(entryName, str):
         raise TypeError(f"{function}: entryName must be a string")
@@ -217,20 +243,13 @@ def GetEntryDialParams(fileName, entryName, /):
 
 
 def SetEntryDialParams(fileName, RasDialParams, bSavePassword, /):
+    """Saves an entry's dial parameters (RasSetEntryDialParams), the password
+    only with bSavePassword; Dial uses them when its own are empty.
+    On POSIX: kept in <state dir>/ras/dialparams.json (mode 0600)."""
     function = "RasSetEntryDialParams"
-    if isinstance(RasDialParams, (str, bytes)):
-        raise TypeError(f"{function}: RasDialParams must be a sequence of strings")
-    try:
-        values = list(RasDialParams)
-    except TypeError:
-        raise TypeError(f"{function}: RasDialParams must be a sequence of strings") from None
-    if not 1 <= len(values) <= len(_DIAL_FIELDS):
-        raise TypeError(f"{function}: RasDialParams takes 1 to {len(_DIAL_FIELDS)} strings")
-    if not all(isinstance(v, str) for v in values):
-        raise TypeError(f"{function}: RasDialParams must be a sequence of strings")
+    params = _dial_params(RasDialParams, function)
     if not isinstance(bSavePassword, (bool, int)):
         raise TypeError(f"{function}: bSavePassword must be a bool")
-    params = dict(zip(_DIAL_FIELDS, values + [""] * (len(_DIAL_FIELDS) - len(values))))
     names, path = _entries(fileName, function)
     if params["entryName"] not in names:
         _raise(ERROR_CANNOT_FIND_PHONEBOOK_ENTRY, function)
@@ -247,33 +266,105 @@ def SetEntryDialParams(fileName, RasDialParams, bSavePassword, /):
         _raise(ERROR_CANNOT_WRITE_PHONEBOOK, function)
 
 
-# --- connections: none can be made here --------------------------------------------------
+# --- dialling and connections -------------------------------------------------------------
+
+
+def Dial(dialExtensions, fileName, RasDialParams, callback, /):
+    """Dials a phonebook entry (RasDial): returns (hrasconn, retcode).
+
+    RasDialParams: (entryName, phoneNumber, callbackNumber, userName,
+    password, domain), 1 to 6 strings; an empty phoneNumber takes the
+    entry's PhoneNumber, an empty userName/password the saved dial
+    parameters. callback None dials synchronously: retcode is 0 once
+    connected, else the RAS error (the handle stays valid: HangUp it, as on
+    Windows). A callable makes the dial asynchronous: it is called as
+    callback(hrasconn, WM_RASDIALEVENT, state, error, 0) on a thread of
+    ours for each RASCS_* state entered, with error nonzero for the failure
+    that ends the dial, and with RASCS_Disconnected when a link that was up
+    goes down. An int or PyHANDLE is an event handle set at each state
+    change (read the state with GetConnectStatus). An entry that does not
+    exist gives (0, ERROR_CANNOT_FIND_PHONEBOOK_ENTRY), one without a port
+    or pty (0, ERROR_PORT_NOT_CONFIGURED).
+    On POSIX: the dialer is pppd (see docs/win32ras.md for the entry keys),
+    run by a supervisor process of the connection's own; dialExtensions must
+    be None (RASDIALEXTENSIONS does not exist here).
+    """
+    import pywintypes
+
+    function = "RasDial"
+    if dialExtensions is not None:
+        raise TypeError(f"{function}: dialExtensions must be None")
+    params = _dial_params(RasDialParams, function)
+    if not (callback is None or callable(callback)
+            or (isinstance(callback, (int, pywintypes.HANDLEType)) and not isinstance(callback, bool))):
+        raise TypeError("The callback object must be an integer handle, None, or a callable object")
+    try:
+        entries, path = _phonebook(fileName, function)
+    except error as exc:
+        return 0, exc.winerror
+    entry = entries.get(params["entryName"])
+    if entry is None:
+        return 0, ERROR_CANNOT_FIND_PHONEBOOK_ENTRY
+    saved = _DialParamStore().get(_key(path, params["entryName"])) or {}
+    number = params["phoneNumber"] or entry.get("phonenumber", "")
+    user = params["userName"] or saved.get("userName", "")
+    password = params["password"] or saved.get("password", "")
+    handle, rc, dialling = _ras_connections.start_dial(_ras_dir(), params["entryName"], entry, number, user,
+                                                      password)
+    if dialling is None:
+        return 0, rc
+    if callback is None:
+        return handle, dialling.wait_connected()
+    dialling.notify(callback)
+    return handle, 0
 
 
 def EnumConnections():
-    return []
+    """The RAS connections (RasEnumConnections): a list of (hrasconn,
+    entryName, deviceType, deviceName), those being dialled included, until
+    they are hung up.
+    On POSIX: the connections of this state root, dialled by any process."""
+    return [(s["handle"], s["entry"], s["device_type"], s["device_name"])
+            for s in _ras_connections.connections(_ras_dir())]
 
 
 def IsHandleValid(hras, /):
-    _check_handle(hras, "IsHandleValid")
-    return False
+    """Whether hras names a RAS connection (one not yet hung up).
+    On POSIX: the connection table is looked up (pywin32 only tests hras >= 0)."""
+    handle = _check_handle(hras, "IsHandleValid")
+    return handle > 0 and _ras_connections.read_status(_ras_dir(), handle) is not None
 
 
 def GetConnectStatus(hrasconn, /):
-    _check_handle(hrasconn, "RasGetConnectStatus")
-    _raise(winerror.ERROR_INVALID_HANDLE, "RasGetConnectStatus")
+    """(state, error, deviceType, deviceName) of a connection
+    (RasGetConnectStatus): state a RASCS_* value, error the RAS error that
+    ended the dial or the link (0 while all is well). A handle that names
+    no connection (never dialled, or hung up): ERROR_INVALID_HANDLE."""
+    handle = _check_handle(hrasconn, "RasGetConnectStatus")
+    status = _ras_connections.read_status(_ras_dir(), handle) if handle > 0 else None
+    if status is None:
+        _raise(winerror.ERROR_INVALID_HANDLE, "RasGetConnectStatus")
+    return status["state"], status["error"], status["device_type"], status["device_name"]
 
 
 def HangUp(hras, /):
-    _check_handle(hras, "RasHangUp")
-    _raise(winerror.ERROR_INVALID_HANDLE, "RasHangUp")
+    """Ends a connection (RasHangUp), being dialled or up: the dialer is
+    terminated and waited for (bounded), and the handle is freed. A handle
+    that names no connection: ERROR_INVALID_HANDLE.
+    On POSIX: pppd gets SIGTERM, and SIGKILL if it is still there 5 s later;
+    HangUp returns once it is gone (Windows returns at once)."""
+    handle = _check_handle(hras, "RasHangUp")
+    if handle <= 0 or not _ras_connections.hang_up(_ras_dir(), handle):
+        _raise(winerror.ERROR_INVALID_HANDLE, "RasHangUp")
 
 
 def GetErrorString(code, /):
+    """The text of a RAS error code (RasGetErrorString), 600 on, or of a
+    Win32 error below RASBASE; ERROR_INVALID_PARAMETER for other codes."""
     if not isinstance(code, int):
         raise TypeError("GetErrorString: the error must be an int")
-    if code in _RAS_MESSAGES:
-        return _RAS_MESSAGES[code]
+    if code in _ras_errors.MESSAGES:
+        return _ras_errors.MESSAGES[code]
     if 0 <= code < RASBASE:
         import win32api
 
@@ -287,21 +378,24 @@ def GetErrorString(code, /):
 # --- no POSIX meaning: ERROR_NOT_SUPPORTED ---------------------------------------------
 
 
-def Dial(dialExtensions, fileName, RasDialParams, callback, /):
-    _not_supported("RasDial")
-
-
 def CreatePhonebookEntry(hWnd, fileName=None, /):
+    """Windows' dialog for a new phonebook entry: not supported here
+    (ERROR_NOT_SUPPORTED); write the entry into the phonebook file."""
     _not_supported("RasCreatePhonebookEntry")
 
 
 def EditPhonebookEntry(hWnd, fileName, entryName, /):
+    """Windows' dialog editing a phonebook entry: not supported here
+    (ERROR_NOT_SUPPORTED); edit the phonebook file."""
     _not_supported("RasEditPhonebookEntry")
 
 
 def GetEapUserIdentity(phoneBook, entry, flags, hwnd=None, /):
+    """EAP's identity dialog: not supported here (ERROR_NOT_SUPPORTED)."""
     _not_supported("RasGetEapUserIdentity")
 
 
 def RASDIALEXTENSIONS():
+    """RASDIALEXTENSIONS objects: not supported here (ERROR_NOT_SUPPORTED);
+    Dial takes None."""
     _not_supported("RASDIALEXTENSIONS")

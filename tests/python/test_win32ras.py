@@ -1,6 +1,7 @@
 """win32ras: the phonebook (EnumEntries, Get/SetEntryDialParams, across
-processes), the connection functions with no connection to name, error
-strings, and ERROR_NOT_SUPPORTED for dialling and the GUI functions."""
+processes), the connection functions on handles that name no connection,
+error strings, and ERROR_NOT_SUPPORTED for the GUI functions. Dialling:
+test_win32ras_dial.py."""
 import os
 
 import pytest
@@ -38,13 +39,12 @@ def test_constants_are_windows_values():
 
 
 @pytest.mark.parametrize("call", [
-    lambda: win32ras.Dial(None, None, ("Office VPN", "", "", "user", "pw", ""), None),
     lambda: win32ras.CreatePhonebookEntry(0),
     lambda: win32ras.EditPhonebookEntry(0, None, "Office VPN"),
     lambda: win32ras.GetEapUserIdentity(None, "Office VPN", 0),
     lambda: win32ras.RASDIALEXTENSIONS(),
 ])
-def test_dialling_and_gui_are_not_supported(call):
+def test_gui_is_not_supported(call):
     with pytest.raises(pywintypes.error) as e:
         call()
     assert e.value.winerror == winerror.ERROR_NOT_SUPPORTED
@@ -111,8 +111,8 @@ def test_dial_params_bad_arguments(phonebook):
         win32ras.EnumEntries(None, 5)
 
 
-def test_no_connection_can_exist():
-    assert win32ras.EnumConnections() == []
+def test_handles_that_name_no_connection():
+    assert 1234 not in [c[0] for c in win32ras.EnumConnections()]
     assert win32ras.IsHandleValid(1234) is False
     assert win32ras.IsHandleValid(None) is False
     for call, name in ((win32ras.GetConnectStatus, "RasGetConnectStatus"), (win32ras.HangUp, "RasHangUp")):
@@ -126,6 +126,9 @@ def test_no_connection_can_exist():
 def test_error_strings():
     assert win32ras.GetErrorString(win32ras.ERROR_CANNOT_FIND_PHONEBOOK_ENTRY) == (
         "The system could not find the phone book entry for this connection.")
+    assert win32ras.GetErrorString(win32ras.ERROR_NO_ANSWER) == "The remote computer did not respond."
+    assert (win32ras.ERROR_NO_ANSWER, win32ras.ERROR_PORT_NOT_AVAILABLE, win32ras.ERROR_AUTHENTICATION_FAILURE) == (
+        678, 633, 691)
     assert win32ras.GetErrorString(winerror.ERROR_ACCESS_DENIED) == "Access is denied."
     with pytest.raises(pywintypes.error) as e:
         win32ras.GetErrorString(99999)
