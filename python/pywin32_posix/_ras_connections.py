@@ -186,10 +186,10 @@ class Dialling:
             "device_type": dial["device_type"], "device_name": dial["device_name"], "interface": "",
             "link_pid": None, "link_start": None, "owner_pid": dial["owner_pid"],
             "owner_start": dial["owner_start"], "final": False})
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pywin32_posix._ras_link", directory], stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=open(os.path.join(directory, "link.err"), "ab"), text=True,
-            start_new_session=True, close_fds=True)
+        with open(os.path.join(directory, "link.err"), "ab") as errors:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "pywin32_posix._ras_link", directory], stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=errors, text=True, start_new_session=True, close_fds=True)
 
     def reports(self):
         """(state, error) for each state the link enters, until it ends."""

@@ -33,6 +33,9 @@ from pywin32_posix._w32.win32api import GetCurrentThreadId, PostThreadMessage
 
 
 class error(Exception):
+    """A DDE failure ("ConnectTo failed", "Exec failed", "Request failed", ...),
+    as Pythonwin's dde.error.
+    """
     pass
 
 
@@ -195,6 +198,9 @@ class _Link:
 
 
 class PyDDEStringItem(_Attachable):
+    """A string item of a topic (dde.CreateStringItem): its data answers
+    requests for it, and clients with a hot link on it hear each change.
+    """
     def __init__(self, name):
         super().__init__()
         self.name = name
@@ -203,6 +209,9 @@ class PyDDEStringItem(_Attachable):
         self._links = []
 
     def SetData(self, data, /):
+        """Sets the item's text; hot links hear of it when it changed.
+        TypeError for a non-str.
+        """
         _check_str(data, "data")
         with self._lock:
             changed = data != self._data
@@ -226,10 +235,14 @@ class PyDDEStringItem(_Attachable):
             return self._data
 
     def Destroy(self):
+        """Empties the item (Pythonwin frees the native item)."""
         self._data = ""
 
 
 class PyDDETopic(_Attachable):
+    """A topic of a DDE server (dde.CreateTopic): Exec, Request and Poke for it
+    go to the Python object attached to it (pywin.mfc.object.Object).
+    """
     def __init__(self, name):
         super().__init__()
         self.name = name
@@ -237,11 +250,13 @@ class PyDDETopic(_Attachable):
         self._lock = threading.Lock()
 
     def AddItem(self, item, /):
+        """Adds a string item to the topic (the one named "" answers any name)."""
         native = _native(item, PyDDEStringItem, "AddItem")
         with self._lock:
             self._items[native.name.lower()] = native
 
     def Destroy(self):
+        """Forgets the topic's items (Pythonwin frees the native topic)."""
         with self._lock:
             self._items.clear()
 
@@ -284,6 +299,10 @@ def _handler(topic, name):
 
 
 class PyDDEServer(_Attachable):
+    """A DDE server (dde.CreateServer): AddTopic, then Create(serviceName)
+    makes it findable by clients of any process; requests are served on the
+    thread that called Create, when it pumps messages.
+    """
     def __init__(self):
         super().__init__()
         self._topics = {}
@@ -297,6 +316,7 @@ class PyDDEServer(_Attachable):
         self._connections = set()
 
     def AddTopic(self, topic, /):
+        """Adds a topic (a PyDDETopic, or an Object wrapping one)."""
         native = _native(topic, PyDDETopic, "AddTopic")
         with self._lock:
             self._topics[native.name.lower()] = native
@@ -310,6 +330,11 @@ class PyDDEServer(_Attachable):
             return self._topics.get(name.lower())
 
     def Create(self, name, filterFlags=0, /):
+        """Registers the service `name` (DdeNameService) and starts serving.
+        filterFlags: CBF_FAIL_* refusals. dde.error if already created or the
+        name cannot be registered.
+        On POSIX: a socket under <state dir>/dde/ is the registration.
+        """
         _check_str(name, "name")
         if not isinstance(filterFlags, int):
             raise TypeError("filterFlags must be an int")
@@ -335,6 +360,7 @@ class PyDDEServer(_Attachable):
         threading.Thread(target=self._accept, name="dde-server", daemon=True).start()
 
     def Shutdown(self):
+        """Stops serving: the service is unregistered and conversations end."""
         self._closed.set()
         listener, self._listener = self._listener, None
         if listener is not None:
@@ -358,11 +384,13 @@ class PyDDEServer(_Attachable):
                 pass
 
     def Destroy(self):
+        """Shuts the server down and forgets its topics."""
         self.Shutdown()
         with self._lock:
             self._topics.clear()
 
     def GetLastError(self):
+        """The last DDEML error: always 0, as failures raise dde.error here."""
         return self._last_error
 
     def __del__(self):
@@ -488,6 +516,9 @@ class PyDDEServer(_Attachable):
 
 
 class PyDDEConv(_Attachable):
+    """A client conversation (dde.CreateConversation): ConnectTo a service's
+    topic, then Exec, Request, Poke, and hot links with Advise.
+    """
     def __init__(self, server):
         super().__init__()
         self._server = server
@@ -497,6 +528,10 @@ class PyDDEConv(_Attachable):
         self._links = {}  # item name (lower) -> socket
 
     def ConnectTo(self, service, topic, /):
+        """Connects to `topic` of the first live server offering `service`
+        (names are case-insensitive); dde.error("ConnectTo failed") if none
+        answers. Ends the previous conversation and its links.
+        """
         _check_str(service, "service")
         _check_str(topic, "topic")
         self._disconnect()
@@ -527,17 +562,27 @@ class PyDDEConv(_Attachable):
         raise error("ConnectTo failed")
 
     def Connected(self):
+        """1 while the conversation is connected, else 0."""
         return 1 if self._sock is not None else 0
 
     def Exec(self, Cmd, /):
+        """Has the server's topic execute the command string; dde.error("Exec
+        failed") when the server refuses or its handler raises.
+        """
         _check_str(Cmd, "Cmd")
         self._transact({"op": "exec", "cmd": Cmd}, "Exec failed")
 
     def Request(self, item, /):
+        """The server's data for `item` (str); dde.error("Request failed") when
+        it has none.
+        """
         _check_str(item, "item")
         return self._transact({"op": "request", "item": item}, "Request failed")["data"]
 
     def Poke(self, item, data, /):
+        """Sends `data` for `item` to the server's topic; dde.error("Poke failed")
+        when refused.
+        """
         _check_str(item, "item")
         _check_str(data, "data")
         self._transact({"op": "poke", "item": item, "data": data}, "Poke failed")
@@ -569,6 +614,7 @@ class PyDDEConv(_Attachable):
                          daemon=True).start()
 
     def Unadvise(self, item, /):
+        """Ends the hot link on `item`, if there is one."""
         _check_str(item, "item")
         sock = self._links.pop(item.lower(), None)
         if sock is not None:
@@ -662,22 +708,29 @@ def _remove_stale(path):
 
 
 def CreateServer():
+    """A new DDE server object (PyDDEServer); nothing is registered until Create."""
     return PyDDEServer()
 
 
 def CreateConversation(Server, /):
+    """A conversation (PyDDEConv) for the given server object."""
     return PyDDEConv(_native(Server, PyDDEServer, "CreateConversation"))
 
 
 def CreateTopic(name, /):
+    """A new topic named `name` (PyDDETopic)."""
     _check_str(name, "name")
     return PyDDETopic(name)
 
 
 def CreateServerSystemTopic():
+    """The System topic: answers Topics, SysItems and Formats unless its Python
+    object does.
+    """
     return _SystemTopic(_SYSTEM_TOPIC)
 
 
 def CreateStringItem(name, /):
+    """A new string item named `name` (PyDDEStringItem)."""
     _check_str(name, "name")
     return PyDDEStringItem(name)

@@ -39,6 +39,7 @@ def FullPath(path):
 
 
 def GetCommandLine():
+    """The process's command line, as win32api.GetCommandLine."""
     import win32api
     return win32api.GetCommandLine()
 
@@ -49,10 +50,12 @@ def GetName():
 
 
 def GetAppName():
+    """The application's name (the script's, without extension, unless set)."""
     return _app_name
 
 
 def SetAppName(appName):
+    """Sets the application's name; TypeError for a non-str."""
     global _app_name
     if not isinstance(appName, str):
         raise TypeError("appName must be a str")
@@ -60,10 +63,12 @@ def SetAppName(appName):
 
 
 def IsWin32s():
+    """False: Win32s (Windows 3.1's) is never what runs."""
     return False  # Win32s was Windows 3.1's
 
 
 def IsDebug():
+    """0: this is not a debug build."""
     return 0  # this is not a debug build of the module
 
 

@@ -8,6 +8,10 @@ to the native object.
 
 
 class Object:
+    """A Python object standing for a native one (`_obj_`): the native object
+    calls this one's methods (a DDE topic's Exec, Request, Poke), and
+    attributes this one lacks are the native object's."""
+
     def __init__(self, initObj=None):
         self.__dict__["_obj_"] = initObj
         if initObj is not None:
@@ -27,9 +31,11 @@ class Object:
         return getattr(native, attr)
 
     def OnAttachedObjectDeath(self):
+        """Called when the native object goes: forgets it."""
         self.__dict__["_obj_"] = None
 
     def close(self):
+        """Detaches from the native object and forgets it."""
         native = self.__dict__.get("_obj_")
         if native is not None:
             self.__dict__["_obj_"] = None
