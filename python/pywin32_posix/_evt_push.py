@@ -17,9 +17,9 @@ class PushSubscription:
     subscription; Close() stops deliveries (the callback is not called again
     once Close returns, unless Close runs inside the callback itself)."""
 
-    def __init__(self, channel, flags, callback, context, query):
+    def __init__(self, channel, flags, callback, context, query, session=None, bookmark=None):
         self._signal = _event.CreateEvent(None, 0, 0, None)
-        self._handle = _raw.EvtSubscribe(channel, flags, self._signal, None, None, query)
+        self._handle = _raw.EvtSubscribe(channel, flags, self._signal, None, None, query, session, bookmark)
         self._callback, self._context = callback, context
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._run, name="EvtSubscribe callback", daemon=True)

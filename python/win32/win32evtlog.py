@@ -9,6 +9,7 @@ name raises pywintypes.error RPC_S_SERVER_UNAVAILABLE (1722).
 NotifyChangeEventLog's event is set on every record any process writes.
 """
 from pywin32_posix._errors import error  # noqa: F401
+from pywin32_posix import _evt_metadata as _meta
 from pywin32_posix import _w32
 from pywin32_posix._security import SID as _SID
 from pywin32_posix._time import Time as _Time
@@ -25,8 +26,11 @@ from pywin32_posix._w32.win32evtlog import (  # noqa: F401,E402
     EvtExportLog,
     EvtNext,
     EvtOpenLog,
+    EvtCreateBookmark,
+    EvtCreateRenderContext,
     EvtQuery,
-    EvtRender,
+    EvtSeek,
+    EvtUpdateBookmark,
     GetNumberOfEventLogRecords,
     GetOldestEventLogRecord,
     NotifyChangeEventLog,
@@ -53,8 +57,8 @@ EVENTLOG_END_ALL_PAIRED_EVENTS = 0x0004
 EVENTLOG_PAIRED_EVENT_ACTIVE = 0x0008
 EVENTLOG_PAIRED_EVENT_INACTIVE = 0x0010
 
-# The Evt* API (only part of it so far: EvtQuery, EvtNext, EvtRender as XML,
-# EvtSubscribe, EvtClearLog, EvtExportLog, EvtOpenLog, EvtGetLogInfo).
+# The Evt* API. Channels are our logs, publishers the registered event
+# sources (pywin32_posix/_evt_metadata.py); values are winevt.h's.
 EvtQueryChannelPath = 0x1
 EvtQueryFilePath = 0x2
 EvtQueryForwardDirection = 0x100
@@ -85,12 +89,57 @@ EvtLogAttributes = 4
 EvtLogNumberOfLogRecords = 5
 EvtLogOldestRecordNumber = 6
 EvtLogFull = 7
-EvtVarTypeNull = 0
-EvtVarTypeString = 1
-EvtVarTypeUInt32 = 8
-EvtVarTypeUInt64 = 10
-EvtVarTypeBoolean = 13
-EvtVarTypeFileTime = 17
+EvtSeekRelativeToFirst = 1
+EvtSeekRelativeToLast = 2
+EvtSeekRelativeToCurrent = 3
+EvtSeekRelativeToBookmark = 4
+EvtSeekOriginMask = 7
+EvtSeekStrict = 0x10000
+EvtRenderContextValues = 0
+EvtRenderContextSystem = 1
+EvtRenderContextUser = 2
+EvtRpcLogin = 1
+EvtRpcLoginAuthDefault = 0
+EvtRpcLoginAuthNegotiate = 1
+EvtRpcLoginAuthKerberos = 2
+EvtRpcLoginAuthNTLM = 3
+EvtEventQueryIDs = 0
+EvtEventPath = 1
+EvtEventPropertyIdEND = 2
+EvtEventMetadataPropertyIdEND = 9
+(EvtSystemProviderName, EvtSystemProviderGuid, EvtSystemEventID, EvtSystemQualifiers, EvtSystemLevel,
+ EvtSystemTask, EvtSystemOpcode, EvtSystemKeywords, EvtSystemTimeCreated, EvtSystemEventRecordId,
+ EvtSystemActivityID, EvtSystemRelatedActivityID, EvtSystemProcessID, EvtSystemThreadID, EvtSystemChannel,
+ EvtSystemComputer, EvtSystemUserID, EvtSystemVersion, EvtSystemPropertyIdEND) = range(19)
+(EvtVarTypeNull, EvtVarTypeString, EvtVarTypeAnsiString, EvtVarTypeSByte, EvtVarTypeByte, EvtVarTypeInt16,
+ EvtVarTypeUInt16, EvtVarTypeInt32, EvtVarTypeUInt32, EvtVarTypeInt64, EvtVarTypeUInt64, EvtVarTypeSingle,
+ EvtVarTypeDouble, EvtVarTypeBoolean, EvtVarTypeBinary, EvtVarTypeGuid, EvtVarTypeSizeT, EvtVarTypeFileTime,
+ EvtVarTypeSysTime, EvtVarTypeSid, EvtVarTypeHexInt32, EvtVarTypeHexInt64) = range(22)
+EvtVarTypeEvtHandle = 32
+EvtVarTypeEvtXml = 35
+(EvtFormatMessageEvent, EvtFormatMessageLevel, EvtFormatMessageTask, EvtFormatMessageOpcode,
+ EvtFormatMessageKeyword, EvtFormatMessageChannel, EvtFormatMessageProvider, EvtFormatMessageId,
+ EvtFormatMessageXml) = range(1, 10)
+(EvtChannelConfigEnabled, EvtChannelConfigIsolation, EvtChannelConfigType, EvtChannelConfigOwningPublisher,
+ EvtChannelConfigClassicEventlog, EvtChannelConfigAccess, EvtChannelLoggingConfigRetention,
+ EvtChannelLoggingConfigAutoBackup, EvtChannelLoggingConfigMaxSize, EvtChannelLoggingConfigLogFilePath,
+ EvtChannelPublishingConfigLevel, EvtChannelPublishingConfigKeywords, EvtChannelPublishingConfigControlGuid,
+ EvtChannelPublishingConfigBufferSize, EvtChannelPublishingConfigMinBuffers,
+ EvtChannelPublishingConfigMaxBuffers, EvtChannelPublishingConfigLatency, EvtChannelPublishingConfigClockType,
+ EvtChannelPublishingConfigSidType, EvtChannelPublisherList, EvtChannelPublishingConfigFileMax,
+ EvtChannelConfigPropertyIdEND) = range(22)
+(EvtPublisherMetadataPublisherGuid, EvtPublisherMetadataResourceFilePath,
+ EvtPublisherMetadataParameterFilePath, EvtPublisherMetadataMessageFilePath, EvtPublisherMetadataHelpLink,
+ EvtPublisherMetadataPublisherMessageID, EvtPublisherMetadataChannelReferences,
+ EvtPublisherMetadataChannelReferencePath, EvtPublisherMetadataChannelReferenceIndex,
+ EvtPublisherMetadataChannelReferenceID, EvtPublisherMetadataChannelReferenceFlags,
+ EvtPublisherMetadataChannelReferenceMessageID, EvtPublisherMetadataLevels, EvtPublisherMetadataLevelName,
+ EvtPublisherMetadataLevelValue, EvtPublisherMetadataLevelMessageID, EvtPublisherMetadataTasks,
+ EvtPublisherMetadataTaskName, EvtPublisherMetadataTaskEventGuid, EvtPublisherMetadataTaskValue,
+ EvtPublisherMetadataTaskMessageID, EvtPublisherMetadataOpcodes, EvtPublisherMetadataOpcodeName,
+ EvtPublisherMetadataOpcodeValue, EvtPublisherMetadataOpcodeMessageID, EvtPublisherMetadataKeywords,
+ EvtPublisherMetadataKeywordName, EvtPublisherMetadataKeywordValue, EvtPublisherMetadataKeywordMessageID,
+ EvtPublisherMetadataPropertyIdEND) = range(30)
 
 UNICODE = 1
 
@@ -162,6 +211,149 @@ def EvtGetLogInfo(Log, PropertyId, /):
     return value, kind
 
 
+def _value(raw, kind):
+    if kind == EvtVarTypeFileTime:
+        return _filetime_to_time(raw)
+    if kind == EvtVarTypeSid:
+        return _SID(raw)
+    return raw
+
+
+def EvtRender(Event, Flags, Context=None):
+    """EvtRenderEventXml: the event as XML; EvtRenderBookmark: a bookmark
+    (from EvtCreateBookmark) as XML; EvtRenderEventValues: the properties a
+    render context selects, as a list of (value, EvtVarType*) pairs (times
+    are pywintypes.Time, SIDs PySID)."""
+    out = _raw._EvtRender(Event, Flags, Context)
+    if isinstance(out, str):
+        return out
+    return [(_value(raw, kind), kind) for raw, kind in out]
+
+
+def EvtGetEventInfo(Event, PropertyId):
+    """(value, EvtVarType*): EvtEventQueryIDs, the IDs of the queries the
+    event matched (one query here: [0]); EvtEventPath, its channel or file."""
+    value, kind = _raw._EvtGetEventInfo(Event, PropertyId)
+    if PropertyId == EvtEventQueryIDs:
+        return [value], kind | 128  # EVT_VARIANT_TYPE_ARRAY
+    return value, kind
+
+
+def EvtOpenSession(Login, LoginClass, Timeout=0, Flags=0):
+    """A session on a server: Login is (Server, User, Domain, Password,
+    Flags). On POSIX: only this machine serves logs; its names (None, ".",
+    "localhost", the host name) give a local session that the other Evt*
+    functions accept as Session; another server is RPC_S_SERVER_UNAVAILABLE."""
+    if isinstance(Login, dict):
+        server = Login.get("Server")
+    elif isinstance(Login, (tuple, list)) and 1 <= len(Login) <= 5:
+        server = Login[0]
+    else:
+        raise TypeError("Login must be a tuple (Server, User, Domain, Password, Flags)")
+    if server is not None and not isinstance(server, str):
+        raise TypeError("Server must be a string or None")
+    if not all(isinstance(v, int) for v in (LoginClass, Timeout, Flags)):
+        raise TypeError("LoginClass, Timeout and Flags must be integers")
+    if LoginClass != EvtRpcLogin or Flags != 0:
+        raise error(87, "EvtOpenSession", "The parameter is incorrect.")
+    return _raw._EvtOpenSession(server or "")
+
+
+def EvtGetExtendedStatus():
+    """More about the last Evt* failure on this thread, or ""."""
+    return _meta.extended_status()
+
+
+def EvtOpenChannelEnum(Session=None, Flags=0):
+    """An enumeration of the channels: the built-in logs and every log a
+    source is registered for. Read it with EvtNextChannelPath."""
+    return _meta.open_channel_enum(Session, Flags)
+
+
+def EvtNextChannelPath(ChannelEnum):
+    """The next channel's name; None after the last."""
+    return _meta.next_channel_path(ChannelEnum)
+
+
+def EvtOpenChannelConfig(ChannelPath, Session=None, Flags=0):
+    """A channel's configuration, for EvtGetChannelConfigProperty
+    (ERROR_EVT_CHANNEL_NOT_FOUND for an unknown channel)."""
+    return _meta.open_channel_config(ChannelPath, Session, Flags)
+
+
+def EvtGetChannelConfigProperty(ChannelConfig, PropertyId, Flags=0):
+    """(value, EvtVarType*) of a channel property: enabled, classic, access
+    (SDDL from the log file's owner and mode), retention, maximum size, log
+    file path, publisher list. On POSIX: the publishing settings of debug and
+    analytic channels are EvtVarTypeNull, as Windows gives for Admin logs."""
+    return _meta.channel_config_property(ChannelConfig, PropertyId, Flags)
+
+
+def EvtOpenPublisherEnum(Session=None, Flags=0):
+    """An enumeration of the publishers (registered event sources); read it
+    with EvtNextPublisherId."""
+    return _meta.open_publisher_enum(Session, Flags)
+
+
+def EvtNextPublisherId(PublisherEnum):
+    """The next publisher's name; None after the last."""
+    return _meta.next_publisher_id(PublisherEnum)
+
+
+def EvtOpenPublisherMetadata(PublisherIdentity, Session=None, LogFilePath=None, Locale=0, Flags=0):
+    """A publisher's metadata: its message files, levels, tasks (categories),
+    opcodes and keywords. With LogFilePath, the messages archived in an
+    exported log by EvtArchiveExportedLog."""
+    return _meta.open_publisher_metadata(PublisherIdentity, Session, LogFilePath, Locale, Flags)
+
+
+def EvtGetPublisherMetadataProperty(PublisherMetadata, PropertyId, Flags=0):
+    """(value, EvtVarType*) of a publisher property; the list properties
+    (channel references, levels, tasks, opcodes, keywords) are object arrays
+    for EvtGetObjectArraySize / EvtGetObjectArrayProperty."""
+    return _meta.publisher_metadata_property(PublisherMetadata, PropertyId, Flags)
+
+
+def EvtGetObjectArraySize(ObjectArray):
+    """The number of entries of an object array."""
+    return _meta.object_array_size(ObjectArray)
+
+
+def EvtGetObjectArrayProperty(ObjectArray, PropertyId, ArrayIndex, Flags=0):
+    """(value, EvtVarType*) of one property of one entry of an object array."""
+    return _meta.object_array_property(ObjectArray, PropertyId, ArrayIndex, Flags)
+
+
+def EvtOpenEventMetadataEnum(PublisherMetadata, Flags=0):
+    """An enumeration of the events a publisher's message file defines."""
+    return _meta.open_event_metadata_enum(PublisherMetadata, Flags)
+
+
+def EvtNextEventMetadata(EventMetadataEnum, Flags=0):
+    """The next event's metadata; None after the last."""
+    return _meta.next_event_metadata(EventMetadataEnum, Flags)
+
+
+def EvtGetEventMetadataProperty(EventMetadata, PropertyId, Flags=0):
+    """(value, EvtVarType*) of an event definition: ID, level (from the
+    message's severity), keywords, message ID."""
+    return _meta.event_metadata_property(EventMetadata, PropertyId, Flags)
+
+
+def EvtFormatMessage(Metadata, Event, Flags, ResourceId=0):
+    """An event's message (EvtFormatMessageEvent: its source's message with
+    the inserts), level, task, opcode, keyword, channel or provider name, its
+    XML with RenderingInfo (EvtFormatMessageXml), or the message ResourceId
+    (EvtFormatMessageId). Metadata None: the event's own publisher."""
+    return _meta.format_message(Metadata, Event, Flags, ResourceId)
+
+
+def EvtArchiveExportedLog(LogFilePath, Locale, Session=None, Flags=0):
+    """Stores in an exported log the messages its events need, so that it can
+    be formatted where their sources are not registered."""
+    _meta.archive_exported_log(LogFilePath, Locale, Session, Flags)
+
+
 def EvtSubscribe(ChannelPath, Flags, SignalEvent=None, Callback=None, Context=None, Query=None,
                  Session=None, Bookmark=None):
     """A subscription to a channel's new (or all) events matching Query. Pull
@@ -173,10 +365,10 @@ def EvtSubscribe(ChannelPath, Flags, SignalEvent=None, Callback=None, Context=No
                                  Bookmark)
     if not callable(Callback):
         raise TypeError("Callback must be callable")
-    if SignalEvent is not None or Session is not None or Bookmark is not None:
+    if SignalEvent is not None:
         raise error(87, "EvtSubscribe", "The parameter is incorrect.")
     from pywin32_posix._evt_push import PushSubscription
-    return PushSubscription(ChannelPath, Flags, Callback, Context, Query)
+    return PushSubscription(ChannelPath, Flags, Callback, Context, Query, Session, Bookmark)
 
 
 def _dword(value, what):

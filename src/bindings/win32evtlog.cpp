@@ -14,6 +14,7 @@
 #include "modules.h"
 #include "w32/evtlog/event_log.h"
 #include "w32/evtlog/evt_api.h"
+#include "w32/evtlog/message_archive.h"
 #include "w32/evtlog/source_registry.h"
 
 namespace nb = nanobind;
@@ -115,9 +116,19 @@ nb::object source_info(const std::string& name) {
                           info->category_count, info->types_supported);
 }
 
+// Session: None or a local session from EvtOpenSession.
 void no_session(nb::handle session, const char* function) {
-    // Remote sessions (EvtOpenSession) do not exist here.
-    if (!session.is_none()) w32::throw_win32(50, function);  // ERROR_NOT_SUPPORTED
+    if (session.is_none()) return;
+    HandleArg h;
+    if (!nb::try_cast<HandleArg>(session, h)) throw nb::type_error("Session must be an EvtOpenSession handle or None");
+    ev::evt_check_session(h.value, function);
+}
+
+std::optional<w32::Handle> optional_handle(nb::handle obj, const char* what) {
+    if (obj.is_none()) return std::nullopt;
+    HandleArg h;
+    if (!nb::try_cast<HandleArg>(obj, h)) throw nb::type_error((std::string(what) + " must be a handle or None").c_str());
+    return h.value;
 }
 
 nb::tuple evt_next(HandleArg rs, uint32_t count, long long /*timeout*/, uint32_t flags) {
@@ -132,24 +143,55 @@ nb::tuple evt_next(HandleArg rs, uint32_t count, long long /*timeout*/, uint32_t
     return nb::tuple(out);
 }
 
-constexpr uint32_t kEvtRenderEventXml = 1;
+// (raw value, EvtVarType): FileTime as an int, Sid as bytes; the Python
+// module makes them pywintypes objects.
+nb::tuple value_tuple(const ev::EvtValue& v) {
+    nb::object value;
+    switch (v.type) {
+    case ev::EvtVarType::Null: value = nb::none(); break;
+    case ev::EvtVarType::String: value = nb::str(v.text.data(), v.text.size()); break;
+    case ev::EvtVarType::Boolean: value = nb::bool_(v.number != 0); break;
+    case ev::EvtVarType::Binary:
+    case ev::EvtVarType::Sid: value = to_bytes(v.bytes); break;
+    default: value = nb::int_(v.number); break;
+    }
+    return nb::make_tuple(value, static_cast<uint32_t>(v.type));
+}
 
-std::string evt_render(HandleArg event, uint32_t flags, nb::handle context) {
-    // Values (with a render context) and bookmarks are not there yet.
-    if (flags != kEvtRenderEventXml || !context.is_none()) w32::throw_win32(50, "EvtRender");
-    return ev::evt_render_xml(event.value);
+constexpr uint32_t kEvtRenderEventValues = 0;
+constexpr uint32_t kEvtRenderEventXml = 1;
+constexpr uint32_t kEvtRenderBookmark = 2;
+
+nb::object evt_render(HandleArg event, uint32_t flags, nb::handle context) {
+    if (flags == kEvtRenderEventXml || flags == kEvtRenderBookmark) {
+        if (!context.is_none()) w32::throw_win32(87, "EvtRender");
+        std::string xml;
+        {
+            nb::gil_scoped_release release;
+            xml = flags == kEvtRenderEventXml ? ev::evt_render_xml(event.value) : ev::evt_render_bookmark(event.value);
+        }
+        return nb::str(xml.data(), xml.size());
+    }
+    if (flags != kEvtRenderEventValues) w32::throw_win32(87, "EvtRender");
+    auto ctx = optional_handle(context, "Context");
+    if (!ctx) w32::throw_win32(87, "EvtRender");  // values need a render context
+    auto values = ev::evt_render_values(event.value, *ctx);
+    nb::list out;
+    for (const auto& v : values) out.append(value_tuple(v));
+    return out;
 }
 
 PyHandle evt_subscribe(const std::string& channel, uint32_t flags, nb::handle signal, nb::handle callback,
                        nb::handle /*context*/, const OptStr& query, nb::handle session, nb::handle bookmark) {
     no_session(session, "EvtSubscribe");
-    // Push subscriptions are made in Python (pywin32_posix/_evt_push.py); bookmarks are not there yet.
-    if (!callback.is_none() || !bookmark.is_none()) w32::throw_win32(50, "EvtSubscribe");
+    // Push subscriptions are made in Python (pywin32_posix/_evt_push.py).
+    if (!callback.is_none()) w32::throw_win32(50, "EvtSubscribe");
     if (signal.is_none()) w32::throw_win32(87, "EvtSubscribe");  // neither a signal nor a callback
     HandleArg event;
     if (!nb::try_cast<HandleArg>(signal, event)) throw nb::type_error("SignalEvent must be an event handle");
+    auto mark = optional_handle(bookmark, "Bookmark");
     nb::gil_scoped_release release;
-    return PyHandle(ev::evt_subscribe(channel, flags, event.value, query ? *query : std::string()));
+    return PyHandle(ev::evt_subscribe(channel, flags, event.value, query ? *query : std::string(), mark));
 }
 
 }  // namespace
@@ -195,8 +237,36 @@ void bind_win32evtlog(nb::module_ m) {
           "A result set of the channel's (or backup file's) events that match the XPath query.");
     m.def("EvtNext", &evt_next, "ResultSet"_a, "Count"_a, "Timeout"_a = -1, "Flags"_a = 0,
           "Up to Count event handles; () at the end.");
-    m.def("EvtRender", &evt_render, "Event"_a, "Flags"_a, "Context"_a.none() = nb::none(),
-          "EvtRenderEventXml: the event as XML.");
+    m.def("_EvtRender", &evt_render, "Event"_a, "Flags"_a, "Context"_a.none() = nb::none());
+    m.def("EvtSeek", [](HandleArg rs, int64_t position, uint32_t flags, nb::handle bookmark, long long /*timeout*/) {
+        auto mark = optional_handle(bookmark, "Bookmark");
+        nb::gil_scoped_release release;
+        ev::evt_seek(rs.value, position, flags, mark);
+    }, "ResultSet"_a, "Position"_a, "Flags"_a, "Bookmark"_a.none() = nb::none(), "Timeout"_a = 0,
+          "Moves a query's cursor: the next EvtNext returns the event Position events from the origin "
+          "Flags names (EvtSeekRelativeToFirst/Last/Current/Bookmark, optionally | EvtSeekStrict). "
+          "On POSIX: past an end with EvtSeekStrict, ERROR_NOT_FOUND.");
+    m.def("EvtCreateBookmark", [](const OptStr& xml) { return PyHandle(ev::evt_create_bookmark(xml)); },
+          "BookmarkXML"_a.none() = nb::none(), release,
+          "A bookmark: empty, or from the XML that EvtRender(bookmark, EvtRenderBookmark) gave "
+          "(ERROR_EVT_MALFORMED_XML_TEXT for anything else).");
+    m.def("EvtUpdateBookmark", [](HandleArg bookmark, HandleArg event) {
+        ev::evt_update_bookmark(bookmark.value, event.value);
+        return bookmark;
+    }, "Bookmark"_a, "Event"_a, "Points the bookmark at the event; returns the bookmark.");
+    m.def("EvtCreateRenderContext", [](uint32_t flags) { return PyHandle(ev::evt_create_render_context(flags)); },
+          "Flags"_a, release,
+          "A render context for EvtRender(..., EvtRenderEventValues): EvtRenderContextSystem (the 18 "
+          "System properties) or EvtRenderContextUser (the event data). On POSIX: EvtRenderContextValues "
+          "with value paths is not offered (pywin32 passes none): ERROR_INVALID_PARAMETER.");
+    m.def("_EvtGetEventInfo", [](HandleArg event, uint32_t id) { return value_tuple(ev::evt_get_event_info(event.value, id)); },
+          "Event"_a, "PropertyId"_a);
+    m.def("_EvtEventRecord", [](HandleArg event) {
+        auto e = ev::evt_event_record(event.value);
+        return nb::make_tuple(record_tuple(e.record), e.channel);
+    }, "Event"_a);
+    m.def("_EvtOpenSession", [](const std::string& server) { return PyHandle(ev::evt_open_session(server)); },
+          "server"_a, release);
     m.def("EvtSubscribe", &evt_subscribe, "ChannelPath"_a, "Flags"_a, "SignalEvent"_a.none() = nb::none(),
           "Callback"_a.none() = nb::none(), "Context"_a.none() = nb::none(), "Query"_a.none() = nb::none(),
           "Session"_a.none() = nb::none(), "Bookmark"_a.none() = nb::none(),
@@ -233,6 +303,50 @@ void bind_win32evtlog(nb::module_ m) {
         ev::remove_source(name, log);
     }, "name"_a, "log"_a, release);
     m.def("_SourceInfo", &source_info, "name"_a);
+    m.def("_Sources", [] {
+        std::vector<ev::SourceInfo> sources;
+        {
+            nb::gil_scoped_release unlocked;
+            sources = ev::list_sources();
+        }
+        nb::list out;
+        for (const auto& i : sources)
+            out.append(nb::make_tuple(i.name, i.log, i.message_file, i.category_file, i.category_count,
+                                      i.types_supported));
+        return out;
+    });
+    m.def("_Logs", [] { return ev::list_logs(); }, release);
+    m.def("_LogFilePath", [](const std::string& log) { return ev::log_file_path(log); }, "log"_a, release);
+    m.def("_CheckSession", [](nb::handle session, const std::string& function) {
+        no_session(session, function.c_str());
+    }, "session"_a.none(), "function"_a);
+    // EvtArchiveExportedLog's store (pywin32_posix/_evt_metadata.py decides what goes in).
+    m.def("_ExportedEventKeys", [](const std::string& path) {
+        std::vector<ev::EventKey> keys;
+        {
+            nb::gil_scoped_release unlocked;
+            keys = ev::exported_event_keys(path);
+        }
+        nb::list out;
+        for (const auto& k : keys) out.append(nb::make_tuple(k.source, k.event_id, k.category));
+        return out;
+    }, "path"_a);
+    m.def("_ArchiveMessages", [](const std::string& path, const std::vector<std::tuple<std::string, uint32_t, uint32_t, std::string>>& rows) {
+        std::vector<ev::ArchivedMessage> messages;
+        for (const auto& [source, kind, id, text] : rows) messages.push_back({source, kind, id, text});
+        nb::gil_scoped_release unlocked;
+        ev::archive_messages(path, messages);
+    }, "path"_a, "rows"_a);
+    m.def("_ArchivedMessages", [](const std::string& path, const std::string& source) {
+        std::vector<ev::ArchivedMessage> messages;
+        {
+            nb::gil_scoped_release unlocked;
+            messages = ev::archived_messages(path, source);
+        }
+        nb::list out;
+        for (const auto& m : messages) out.append(nb::make_tuple(m.kind, m.message_id, m.text));
+        return out;
+    }, "path"_a, "source"_a);
     // Size limit and retention (pywin32_posix.evtlog_policy).
     m.def("_SetLogPolicy", [](const std::string& log, uint64_t max_bytes, uint32_t retention, bool forward) {
         ev::set_log_policy(log, {max_bytes, retention, forward});

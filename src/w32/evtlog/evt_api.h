@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "w32/evtlog/evt_values.h"
 #include "w32/kernel/handle_table.h"
 
 namespace w32::evtlog {
@@ -45,6 +46,13 @@ struct LogInfo {
     bool full = false;
 };
 
+// EvtOpenSession: only this machine has logs to serve, under any of its
+// names ("", ".", "localhost", the loopback addresses, the host name);
+// another server is RPC_S_SERVER_UNAVAILABLE, as the classic API says.
+Handle evt_open_session(std::string_view server);
+// ERROR_INVALID_HANDLE unless `session` came from evt_open_session.
+void evt_check_session(Handle session, const char* function);
+
 Handle evt_open_log(std::string_view path, uint32_t flags);
 LogInfo evt_get_log_info(Handle log);
 
@@ -56,7 +64,51 @@ std::vector<Handle> evt_next(Handle result_set, uint32_t count);
 std::string evt_render_xml(Handle event);
 // Pull mode: `signal_event` is set whenever a record is written to the
 // channel (the caller then drains with evt_next).
-Handle evt_subscribe(std::string_view channel, uint32_t flags, Handle signal_event, std::string_view query);
+// With kEvtSubscribeStartAfterBookmark, `bookmark` says where: the records
+// after it (a bookmark older than the log starts at the oldest record, or
+// with kEvtSubscribeStrict is ERROR_NOT_FOUND).
+Handle evt_subscribe(std::string_view channel, uint32_t flags, Handle signal_event, std::string_view query,
+                     std::optional<Handle> bookmark = std::nullopt);
+
+// EVT_SEEK_FLAGS
+inline constexpr uint32_t kEvtSeekRelativeToFirst = 1;
+inline constexpr uint32_t kEvtSeekRelativeToLast = 2;
+inline constexpr uint32_t kEvtSeekRelativeToCurrent = 3;
+inline constexpr uint32_t kEvtSeekRelativeToBookmark = 4;
+inline constexpr uint32_t kEvtSeekOriginMask = 7;
+inline constexpr uint32_t kEvtSeekStrict = 0x10000;
+
+// Moves a query's cursor so that the next EvtNext starts at the event
+// `position` events from the origin, counted in the result set's direction
+// among the events its query matches. "Current" is the event EvtNext
+// returned last; offset 0 from a bookmark is the bookmarked event, and a
+// bookmarked record the query does not match counts as lying between its
+// neighbours (Windows' rule). Past either end the cursor stops at the last
+// event within it, or with kEvtSeekStrict the call fails with ERROR_NOT_FOUND.
+void evt_seek(Handle result_set, int64_t position, uint32_t flags, std::optional<Handle> bookmark);
+
+// Bookmarks: empty, or from the XML EvtRender(EvtRenderBookmark) gave.
+Handle evt_create_bookmark(const std::optional<std::string>& xml);
+void evt_update_bookmark(Handle bookmark, Handle event);
+std::string evt_render_bookmark(Handle bookmark);
+
+// Render contexts: kEvtRenderContextSystem or kEvtRenderContextUser (value
+// paths for kEvtRenderContextValues are not taken: ERROR_INVALID_PARAMETER).
+Handle evt_create_render_context(uint32_t flags);
+std::vector<EvtValue> evt_render_values(Handle event, Handle context);
+
+// EvtGetEventInfo (EVT_EVENT_PROPERTY_ID): 0 the query IDs (one query: 0),
+// 1 the channel or file the event came from.
+inline constexpr uint32_t kEvtEventQueryIDs = 0;
+inline constexpr uint32_t kEvtEventPath = 1;
+EvtValue evt_get_event_info(Handle event, uint32_t property_id);
+// The record behind an event handle and its channel (what EvtFormatMessage
+// needs to find the source's message table).
+struct EventAndChannel {
+    EventRecord record;
+    std::string channel;
+};
+EventAndChannel evt_event_record(Handle event);
 void evt_clear_log(std::string_view channel, const std::optional<std::string>& backup_path);
 // Query must be empty or "*" for now (a filtered export is not supported).
 void evt_export_log(std::string_view path, const std::string& target, uint32_t flags, std::string_view query);

@@ -31,6 +31,7 @@ public:
     // nullopt-like: an empty or "*" query matches everything.
     static std::shared_ptr<const EventQuery> parse(std::string_view xpath);
     bool matches(const EventRecord& r, int64_t now_ms) const;
+    bool matches_everything() const noexcept { return !root_; }
 
     struct Node;
     ~EventQuery();

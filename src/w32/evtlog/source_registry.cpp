@@ -114,15 +114,9 @@ void remove_source(std::string_view name, std::string_view log) {
     if (sqlite3_changes(db->raw()) == 0) throw_win32(err::kFileNotFound, fn);
 }
 
-std::optional<SourceInfo> find_source(std::string_view name) {
-    const char* fn = "RegisterEventSource";
-    auto db = open_registry(fn);
-    Statement st(*db,
-                 "SELECT name, log, message_file, category_file, category_count, types_supported"
-                 " FROM sources WHERE name = ?;",
-                 fn);
-    st.bind(1, name);
-    if (!st.step()) return std::nullopt;
+namespace {
+
+SourceInfo source_row(Statement& st) {
     SourceInfo info;
     info.name = st.column_text(0);
     info.log = st.column_text(1);
@@ -131,6 +125,43 @@ std::optional<SourceInfo> find_source(std::string_view name) {
     info.category_count = uint32_t(st.column_int(4));
     info.types_supported = uint32_t(st.column_int(5));
     return info;
+}
+
+const std::string kSourceColumns =
+    "SELECT name, log, message_file, category_file, category_count, types_supported FROM sources";
+
+}  // namespace
+
+std::optional<SourceInfo> find_source(std::string_view name) {
+    const char* fn = "RegisterEventSource";
+    auto db = open_registry(fn);
+    Statement st(*db, (kSourceColumns + " WHERE name = ?;").c_str(), fn);
+    st.bind(1, name);
+    if (!st.step()) return std::nullopt;
+    return source_row(st);
+}
+
+std::vector<SourceInfo> list_sources() {
+    const char* fn = "EvtOpenPublisherEnum";
+    auto db = open_registry(fn);
+    Statement st(*db, (kSourceColumns + " ORDER BY name COLLATE NOCASE;").c_str(), fn);
+    std::vector<SourceInfo> out;
+    while (st.step()) out.push_back(source_row(st));
+    return out;
+}
+
+std::vector<std::string> list_logs() {
+    const char* fn = "EvtOpenChannelEnum";
+    std::vector<std::string> out(kBuiltinLogs.begin(), kBuiltinLogs.end());
+    auto db = open_registry(fn);
+    Statement st(*db, "SELECT DISTINCT log FROM sources ORDER BY log COLLATE NOCASE;", fn);
+    while (st.step()) {
+        std::string log = st.column_text(0);
+        bool seen = false;
+        for (const auto& known : out) seen = seen || same_name(known, log);
+        if (!seen) out.push_back(log);
+    }
+    return out;
 }
 
 }  // namespace w32::evtlog

@@ -47,5 +47,10 @@ void add_source(const SourceInfo& info);
 // ERROR_FILE_NOT_FOUND when the source is not registered for `log`.
 void remove_source(std::string_view name, std::string_view log);
 std::optional<SourceInfo> find_source(std::string_view name);
+// Every registered source, by name (EvtOpenPublisherEnum).
+std::vector<SourceInfo> list_sources();
+// The built-in logs, then every other log a source is registered for
+// (EvtOpenChannelEnum).
+std::vector<std::string> list_logs();
 
 }  // namespace w32::evtlog
