@@ -26,6 +26,8 @@ APT_PACKAGES="$APT_PACKAGES ppp"
 PIP_PACKAGES="scikit-build-core>=0.10 nanobind>=2.4 pytest>=7 pytest-timeout>=2"
 # win32pdh: its tests compare counter values with psutil's.
 PIP_PACKAGES="$PIP_PACKAGES psutil>=5.9"
+# docs: stubtest checks the shipped type stubs; Sphinx and MyST build the reference (tests build it with -W).
+PIP_PACKAGES="$PIP_PACKAGES mypy>=1.18 sphinx>=7 myst-parser>=3"
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
