@@ -169,9 +169,20 @@ def test_export_and_clear(log, tmp_path):
     target = str(tmp_path / "export.evtx")
     E.EvtExportLog(name, target, E.EvtExportLogChannelPath)
     assert record_ids(E.EvtQuery(target, E.EvtQueryFilePath, "*[System[Level=2]]")) == [1, 4]
+    errors_only = str(tmp_path / "errors.evtx")
+    E.EvtExportLog(name, errors_only, E.EvtExportLogChannelPath, "*[System[Level=2]]")
+    assert record_ids(E.EvtQuery(errors_only, E.EvtQueryFilePath)) == [1, 4]
+    again = str(tmp_path / "again.evtx")  # a filtered export of a file
+    E.EvtExportLog(errors_only, again, E.EvtExportLogFilePath, "*[System[EventRecordID>1]]")
+    assert record_ids(E.EvtQuery(again, E.EvtQueryFilePath)) == [4]
     with pytest.raises(pywintypes.error) as exc:
-        E.EvtExportLog(name, str(tmp_path / "x.evtx"), E.EvtExportLogChannelPath, "*[System[Level=2]]")
-    assert exc.value.winerror == ERROR_NOT_SUPPORTED
+        E.EvtExportLog(name, str(tmp_path / "bad.evtx"), E.EvtExportLogChannelPath, "*[Nonsense]")
+    assert exc.value.winerror == ERROR_EVT_INVALID_QUERY
+    assert not (tmp_path / "bad.evtx").exists()
+    with pytest.raises(pywintypes.error) as exc:  # never over an existing file
+        E.EvtExportLog(name, errors_only, E.EvtExportLogChannelPath, "*[System[Level=2]]")
+    assert exc.value.winerror in (80, 183)
+    assert record_ids(E.EvtQuery(errors_only, E.EvtQueryFilePath)) == [1, 4]
     backup = str(tmp_path / "cleared.evtx")
     E.EvtClearLog(name, backup)
     assert E.EvtNext(E.EvtQuery(name, E.EvtQueryChannelPath), 5) == ()

@@ -17,6 +17,7 @@
 #include "w32/evtlog/evt_query.h"
 #include "w32/evtlog/evt_render.h"
 #include "w32/evtlog/log_store.h"
+#include "w32/evtlog/sqlite_db.h"
 #include "w32/evtlog/source_registry.h"
 #include "w32/sync/sync_objects.h"
 
@@ -310,11 +311,42 @@ void evt_clear_log(std::string_view channel, const std::optional<std::string>& b
 
 void evt_export_log(std::string_view path, const std::string& target, uint32_t flags, std::string_view query) {
     const char* fn = "EvtExportLog";
-    if (query.find_first_not_of(" \t\r\n*") != std::string_view::npos) throw_win32(err::kNotSupported, fn);
+    auto filter = EventQuery::parse(query);
     bool file = flags & kEvtQueryFilePath;
     auto store = file ? LogStore::open_backup(std::string(path), fn)
                       : LogStore::open_live(log_file_path(channel_of(path, fn)), fn);
     store->backup_to(target, fn);
+    if (filter->matches_everything()) return;
+    // A filtered export: the copy keeps only the records the query matches
+    // (their numbers unchanged), judged at one instant.
+    std::vector<uint32_t> unmatched;
+    {
+        auto copy = LogStore::open_backup(target, fn);
+        int64_t now = now_ms();
+        LogRange range = copy->range();
+        for (uint32_t next = range.oldest; range.count() && next <= range.newest;) {
+            auto batch = copy->read(next, true, kMaxRecordBytes);
+            if (batch.empty()) break;
+            for (const auto& r : batch)
+                if (!filter->matches(r, now)) unmatched.push_back(r.record_number);
+            next = batch.back().record_number + 1;
+        }
+    }
+    try {
+        Database db(target, false, false, fn);
+        db.exec("BEGIN IMMEDIATE;", fn);
+        Statement drop(db, "DELETE FROM records WHERE rec = ?;", fn);
+        for (uint32_t rec : unmatched) {
+            drop.bind(1, int64_t(rec));
+            drop.step();
+            drop.reset();
+        }
+        db.exec("COMMIT;", fn);
+        db.exec("VACUUM;", fn);
+    } catch (...) {
+        ::unlink(target.c_str());  // never leave a copy that holds more than asked
+        throw;
+    }
 }
 
 void evt_seek(Handle result_set, int64_t position, uint32_t flags, std::optional<Handle> bookmark) {

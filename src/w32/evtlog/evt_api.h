@@ -110,7 +110,7 @@ struct EventAndChannel {
 };
 EventAndChannel evt_event_record(Handle event);
 void evt_clear_log(std::string_view channel, const std::optional<std::string>& backup_path);
-// Query must be empty or "*" for now (a filtered export is not supported).
+// A query other than "*" exports only the records it matches.
 void evt_export_log(std::string_view path, const std::string& target, uint32_t flags, std::string_view query);
 
 }  // namespace w32::evtlog
