@@ -145,6 +145,35 @@ def shadow_day(text):
         return None
 
 
+_admin_cache = {"key": None, "value": None}
+# How long the admin groups' members are trusted while /etc/group is unchanged
+# (NSS asks slow sources, e.g. systemd's, for each absent group name).
+ADMIN_CACHE_SECONDS = 2.0
+
+
+def admin_groups():
+    """(member names, gids) of the administrators' groups (ADMIN_GROUPS)."""
+    try:
+        st = os.stat("/etc/group")
+        key = (st.st_mtime_ns, st.st_ino, st.st_size)
+    except OSError:
+        key = None
+    cached = _admin_cache["value"]
+    if cached is not None and key is not None and _admin_cache["key"] == key \
+            and time.monotonic() - cached[2] < ADMIN_CACHE_SECONDS:
+        return cached[0], cached[1]
+    members, gids = set(), set()
+    for name in ADMIN_GROUPS:
+        try:
+            group = grp.getgrnam(name)
+        except KeyError:
+            continue
+        members.update(group.gr_mem)
+        gids.add(group.gr_gid)
+    _admin_cache.update(key=key, value=(members, gids, time.monotonic()))
+    return members, gids
+
+
 class UserContext:
     """What building many user dicts shares: one shadow reading, the admin
     groups' members and the lastlog file."""
@@ -152,6 +181,7 @@ class UserContext:
     def __init__(self):
         self._shadow = None
         self._admins = None
+        self._lastlog = None
         self.today = int(time.time()) // 86400
 
     @property
@@ -162,17 +192,26 @@ class UserContext:
 
     def is_admin(self, pw):
         if self._admins is None:
-            members, gids = set(), set()
-            for name in ADMIN_GROUPS:
-                try:
-                    group = grp.getgrnam(name)
-                except KeyError:
-                    continue
-                members.update(group.gr_mem)
-                gids.add(group.gr_gid)
-            self._admins = (members, gids)
+            self._admins = admin_groups()
         members, gids = self._admins
         return pw.pw_uid == 0 or pw.pw_name in members or pw.pw_gid in gids
+
+    def last_logon(self, uid):
+        """When `uid` last logged on (seconds since 1970) from lastlog, or 0."""
+        if self._lastlog is None:
+            try:
+                self._lastlog = open(LASTLOG_PATH, "rb", buffering=0)  # closed with the context
+            except OSError:
+                self._lastlog = False
+        if not self._lastlog:
+            return 0
+        try:
+            record = os.pread(self._lastlog.fileno(), _LASTLOG_RECORD.size, uid * _LASTLOG_RECORD.size)
+        except (OSError, OverflowError):
+            return 0
+        if len(record) < _LASTLOG_RECORD.size:
+            return 0
+        return max(0, _LASTLOG_RECORD.unpack(record)[0])
 
     def priv(self, pw):
         if self.is_admin(pw):
@@ -199,17 +238,10 @@ class UserContext:
         return flags, age, expired, expires
 
 
-def last_logon(uid):
-    """When `uid` last logged on (seconds since 1970) from lastlog, or 0."""
-    try:
-        with open(LASTLOG_PATH, "rb") as f:
-            f.seek(uid * _LASTLOG_RECORD.size)
-            record = f.read(_LASTLOG_RECORD.size)
-    except (OSError, OverflowError, ValueError):
-        return 0
-    if len(record) < _LASTLOG_RECORD.size:
-        return 0
-    return max(0, _LASTLOG_RECORD.unpack(record)[0])
+def level1(pw, ctx, flags, age, comment):
+    """The USER_INFO_1 dict of a passwd entry, its account state known."""
+    return {"name": pw.pw_name, "password": None, "password_age": age, "priv": ctx.priv(pw),
+            "home_dir": pw.pw_dir, "comment": comment, "flags": flags, "script_path": pw.pw_shell}
 
 
 def user_info(pw, level, ctx):
@@ -226,7 +258,9 @@ def user_info(pw, level, ctx):
     if level == 23:
         return {"name": pw.pw_name, "full_name": full_name, "comment": comment, "flags": flags,
                 "user_sid": sid_of_user(pw.pw_uid)}
-    logon = {"last_logon": last_logon(pw.pw_uid), "last_logoff": 0, "bad_pw_count": 0, "num_logons": 0,
+    if level == 1:
+        return level1(pw, ctx, flags, age, comment)
+    logon = {"last_logon": ctx.last_logon(pw.pw_uid), "last_logoff": 0, "bad_pw_count": 0, "num_logons": 0,
              "logon_server": "\\\\*", "country_code": 0, "workstations": "", "max_storage": FOREVER,
              "units_per_week": 168, "logon_hours": b"\xff" * 21, "code_page": 0}
     if level == 11:
@@ -234,10 +268,7 @@ def user_info(pw, level, ctx):
                 "priv": ctx.priv(pw), "auth_flags": 0, "password_age": age, "home_dir": pw.pw_dir, "parms": ""}
         info.update(logon)
         return info
-    info = {"name": pw.pw_name, "password": None, "password_age": age, "priv": ctx.priv(pw),
-            "home_dir": pw.pw_dir, "comment": comment, "flags": flags, "script_path": pw.pw_shell}
-    if level == 1:
-        return info
+    info = level1(pw, ctx, flags, age, comment)
     info.update({"auth_flags": 0, "full_name": full_name, "usr_comment": "", "parms": "",
                  "acct_expires": expires})
     info.update(logon)

@@ -147,7 +147,7 @@ def paged(records, build, resume, pref_len, function):
     position = resume
     while position < len(records):
         entry = build(records[position])
-        size = entry_bytes(entry)
+        size = entry_bytes(entry) if limit is not None else 0
         if entries and limit is not None and used + size > limit:
             break
         entries.append(entry)
