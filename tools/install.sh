@@ -21,6 +21,8 @@ APT_PACKAGES="$APT_PACKAGES systemd"
 APT_PACKAGES="$APT_PACKAGES mscompress"
 # win32ras: Dial runs pppd; its tests run it (and a PPP link over a pty where the kernel has PPP).
 APT_PACKAGES="$APT_PACKAGES ppp"
+# win32net: the shadow tools it runs for account changes, and Samba's testparm (shares) for its tests.
+APT_PACKAGES="$APT_PACKAGES passwd samba-common-bin"
 
 # Python packages the build (no build isolation) and the tests need.
 PIP_PACKAGES="scikit-build-core>=0.10 nanobind>=2.4 pytest>=7 pytest-timeout>=2"
