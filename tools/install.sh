@@ -23,6 +23,8 @@ APT_PACKAGES="$APT_PACKAGES mscompress"
 APT_PACKAGES="$APT_PACKAGES ppp"
 # win32net: the shadow tools it runs for account changes, and Samba's testparm (shares) for its tests.
 APT_PACKAGES="$APT_PACKAGES passwd samba-common-bin"
+# win32security: its tests check POSIX ACLs with getfacl/setfacl; LogonUser uses PAM (libpam0g).
+APT_PACKAGES="$APT_PACKAGES acl libpam0g"
 
 # Python packages the build (no build isolation) and the tests need.
 PIP_PACKAGES="scikit-build-core>=0.10 nanobind>=2.4 pytest>=7 pytest-timeout>=2"

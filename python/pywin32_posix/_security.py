@@ -17,7 +17,7 @@ __all__ = [
     "SIDType", "SID", "ACLType", "ACL", "SECURITY_DESCRIPTORType",
     "SECURITY_DESCRIPTOR", "SECURITY_ATTRIBUTESType", "SECURITY_ATTRIBUTES",
     "sid_from_string", "sid_to_string", "current_user_sid",
-    "posix_mode_from_security_attributes",
+    "posix_mode_from_security_attributes", "acl_from_aces", "acl_entries",
 ]
 
 _ERRORS = {
@@ -367,6 +367,31 @@ def _new_acl(size, revision, aces):
     acl = object.__new__(PyACL)
     acl._size, acl._revision, acl._aces = size, revision, list(aces)
     return acl
+
+
+def acl_from_aces(aces, revision=_ACL_REVISION):
+    """A PyACL holding exactly ``aces`` in the order given: each is
+    (AceType, AceFlags, Mask, PySID) of an ACE type whose body is a mask then
+    a SID (allow, deny, audit, alarm, mandatory label)."""
+    raw = []
+    for ace_type, flags, mask, sid in aces:
+        sid_raw = bytes(sid)
+        raw.append(_ACE_HEADER.pack(ace_type, flags, 8 + len(sid_raw), mask & 0xFFFFFFFF) + sid_raw)
+    size = _ACL_HEADER.size + sum(len(ace) for ace in raw)
+    if size > 0xFFFF:
+        raise OverflowError("an ACL cannot exceed 64K")
+    return _new_acl(size, revision, raw)
+
+
+def acl_entries(acl):
+    """The ACEs of ``acl`` as (AceType, AceFlags, Mask, PySID-or-None)
+    tuples, the mask unsigned; object ACEs have no SID here (None)."""
+    entries = []
+    for ace in acl._aces:
+        ace_type, flags, _, mask = _ACE_HEADER.unpack_from(ace)
+        sid = _new_sid(ace[8:8 + _sid_length(ace[8:10])]) if ace_type in _SID_ACE_TYPES else None
+        entries.append((ace_type, flags, mask, sid))
+    return entries
 
 
 def ACL(bufSize=64, aclrev=_ACL_REVISION):
