@@ -117,6 +117,8 @@ def public_names(module):
 def is_ours(obj):
     """True for classes and functions this project defines (not the stdlib's)."""
     mod = getattr(obj, "__module__", None) or ""
+    if not _OUR_MODULES:
+        _OUR_MODULES.update(public_module_names())
     return mod.startswith("pywin32_posix") or mod in _OUR_MODULES or mod.startswith("pywin.")
 
 

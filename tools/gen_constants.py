@@ -859,26 +859,32 @@ def FAILED(hr):
 
 
 def HRESULT_CODE(hr):
+    """The code part of an HRESULT: its low 16 bits."""
     return hr & 0xFFFF
 
 
 def SCODE_CODE(sc):
+    """The code part of an SCODE: its low 16 bits."""
     return sc & 0xFFFF
 
 
 def HRESULT_FACILITY(hr):
+    """The facility of an HRESULT: bits 16..28."""
     return (hr >> 16) & 0x1FFF
 
 
 def SCODE_FACILITY(sc):
+    """The facility of an SCODE: bits 16..28."""
     return (sc >> 16) & 0x1FFF
 
 
 def HRESULT_SEVERITY(hr):
+    """The severity bit of an HRESULT: 1 for a failure, 0 for success."""
     return (hr >> 31) & 0x1
 
 
 def SCODE_SEVERITY(sc):
+    """The severity bit of an SCODE: 1 for a failure, 0 for success."""
     return (sc >> 31) & 0x1
 
 
@@ -908,10 +914,12 @@ def FILTER_HRESULT_FROM_FLT_NTSTATUS(x):
 
 
 def GetScode(hr):
+    """The SCODE of an HRESULT: the same value, as a signed 32-bit int."""
     return _as_hresult(hr)
 
 
 def ResultFromScode(sc):
+    """The HRESULT of an SCODE: the same value, as a signed 32-bit int."""
     return _as_hresult(sc)
 ''',
     "win32con": '''
@@ -942,14 +950,17 @@ def PALETTEINDEX(i):
 
 
 def GetRValue(rgb):
+    """The red component of a COLORREF: its low byte."""
     return rgb & 0xFF
 
 
 def GetGValue(rgb):
+    """The green component of a COLORREF: its second byte."""
     return (rgb >> 8) & 0xFF
 
 
 def GetBValue(rgb):
+    """The blue component of a COLORREF: its third byte."""
     return (rgb >> 16) & 0xFF
 ''',
     "ntsecuritycon": "",

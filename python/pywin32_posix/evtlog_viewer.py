@@ -103,6 +103,9 @@ def _drain(handle, args, log_name, out, keep_last=None):
 
 
 def main(argv=None, out=None):
+    """The viewer's command line (see the module's docstring and --help): prints
+    a log's records, or a backup file's, to out (sys.stdout); returns the exit status.
+    """
     import pywintypes
     import win32event
     import win32evtlog

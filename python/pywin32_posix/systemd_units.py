@@ -22,6 +22,9 @@ import win32service
 
 
 def default_directory(system):
+    """Where systemd looks for units: /etc/systemd/system for the system manager,
+    else the user's $XDG_CONFIG_HOME/systemd/user (~/.config/systemd/user).
+    """
     if system:
         return "/etc/systemd/system"
     base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
@@ -72,6 +75,10 @@ def verify(paths):
 
 
 def main(argv=None):
+    """The command line of `python -m pywin32_posix.systemd_units`: writes the
+    units of the named installed services, prints their paths, and with
+    --verify checks them (exit status 1 when systemd-analyze finds a fault).
+    """
     ap = argparse.ArgumentParser(prog="python -m pywin32_posix.systemd_units",
                                  description="Write systemd units for installed services.")
     ap.add_argument("names", nargs="+", metavar="NAME")

@@ -49,6 +49,12 @@ _initialised = _threading.local()
 
 
 def _no_com(*_args, **_kwargs):
+    """COM proper: creating, reaching or marshalling objects, monikers,
+    storages, type libraries and class factories. Raises com_error with
+    HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED) whatever the arguments.
+
+    On POSIX: not supported (there is no COM runtime on POSIX).
+    """
     raise com_error(_E_NOT_SUPPORTED, "The request is not supported.", None, None)
 
 
@@ -76,6 +82,7 @@ def CoUninitialize():
 
 
 def OleInitialize():
+    """As CoInitialize (OLE needs nothing more here): succeeds and does nothing."""
     CoInitialize()
 
 
@@ -114,14 +121,19 @@ def CoWaitForMultipleHandles(Flags, Timeout, Handles):
 
 
 def CreateGuid():
+    """A new random GUID, as pywintypes.CreateGuid: a pywintypes.IIDType."""
     return _pywintypes.CreateGuid()
 
 
 def MakeIID(iidString, is_bytes=False):
+    """A pywintypes.IIDType from its string form "{...}" (or its 16 bytes when
+    is_bytes is true), as pywintypes.IID; ValueError for a malformed one."""
     return _pywintypes.IID(iidString, is_bytes)
 
 
 def MakeTime(timeRepr):
+    """A pywintypes time from a number of seconds, a time tuple or a datetime,
+    as pywintypes.Time."""
     return _pywintypes.Time(timeRepr)
 
 
@@ -137,10 +149,12 @@ _FACILITIES = {0: "FACILITY_NULL", 1: "FACILITY_RPC", 2: "FACILITY_DISPATCH", 3:
 
 
 def GetFacilityString(scode):
+    """The name of an HRESULT's facility (FACILITY_WIN32, ...); "" for one without a name."""
     return _FACILITIES.get((scode >> 16) & 0x1FFF, "")
 
 
 def GetSeverityString(scode):
+    """SEVERITY_ERROR when the HRESULT's top bit is set, else SEVERITY_SUCCESS."""
     return "SEVERITY_ERROR" if scode & 0x80000000 else "SEVERITY_SUCCESS"
 
 

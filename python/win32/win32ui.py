@@ -86,7 +86,9 @@ def _gui_only(name):
     def refuse(*args, **kwargs):
         raise error(_ERROR_NOT_SUPPORTED, name, "The request is not supported.")
     refuse.__name__ = name
-    refuse.__doc__ = "Windows' GUI: not supported here (ERROR_NOT_SUPPORTED)."
+    refuse.__doc__ = ("Part of Windows' GUI (MFC windows, dialogs, documents, drawing). Raises\n"
+                      "pywintypes.error(ERROR_NOT_SUPPORTED) whatever the arguments.\n\n"
+                      "On POSIX: not supported (there is no Windows GUI; only the message loop runs).")
     return refuse
 
 

@@ -269,8 +269,8 @@ nb::object data_sources(int direction) {
                           values::str_from_utf16(r->second.data(), r->second.size()));
 }
 
-PyObject* new_exception(const char* name, nb::module_& m, const char* attr) {
-    PyObject* cls = PyErr_NewException(name, nullptr, nullptr);
+PyObject* new_exception(const char* name, const char* doc, nb::module_& m, const char* attr) {
+    PyObject* cls = PyErr_NewExceptionWithDoc(name, doc, nullptr, nullptr);
     if (!cls) throw nb::python_error();
     m.attr(attr) = nb::borrow(cls);
     return cls;  // the reference kept for the translator
@@ -280,11 +280,18 @@ PyObject* new_exception(const char* name, nb::module_& m, const char* attr) {
 
 void bind_odbc(nb::module_ m) {
     values::init();
-    g_odbc_error = new_exception("odbc.odbcError", m, "error");
-    const char* dbi[6][2] = {{"dbi.noError", "noError"},         {"dbi.opError", "opError"},
-                             {"dbi.progError", "progError"},     {"dbi.integrityError", "integrityError"},
-                             {"dbi.dataError", "dataError"},     {"dbi.internalError", "internalError"}};
-    for (int i = 0; i < 6; ++i) g_dbi_errors[i] = new_exception(dbi[i][0], m, dbi[i][1]);
+    g_odbc_error = new_exception("odbc.odbcError",
+                                 "A failure of the driver manager or the driver: the message holds the "
+                                 "SQLSTATE, the native error and the driver's text.",
+                                 m, "error");
+    const char* dbi[6][3] = {
+        {"dbi.noError", "noError", "A failure whose SQLSTATE the dbi table classes as no error (a truncation, say)."},
+        {"dbi.opError", "opError", "An operational failure (connection, login, timeout), by the SQLSTATE's dbi class."},
+        {"dbi.progError", "progError", "A programming error (bad SQL, unknown table or column), by the SQLSTATE's dbi class."},
+        {"dbi.integrityError", "integrityError", "A constraint was violated, by the SQLSTATE's dbi class."},
+        {"dbi.dataError", "dataError", "A value did not fit or convert, by the SQLSTATE's dbi class."},
+        {"dbi.internalError", "internalError", "An internal failure of the driver or driver manager, by the SQLSTATE's dbi class."}};
+    for (int i = 0; i < 6; ++i) g_dbi_errors[i] = new_exception(dbi[i][0], dbi[i][2], m, dbi[i][1]);
     const char* names[4] = {"STRING", "RAW", "NUMBER", "DATE"};
     nb::list types;
     for (int i = 0; i < 4; ++i) {

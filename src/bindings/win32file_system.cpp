@@ -62,24 +62,35 @@ void bind_win32file_system(nb::module_ m) {
           "[]: no file is protected.");
     // No POSIX meaning.
     m.def("DeviceIoControl", [](nb::args, nb::kwargs) { not_supported("DeviceIoControl"); },
-          "Windows device control codes have no POSIX meaning: ERROR_NOT_SUPPORTED.");
-    m.def("SetVolumeLabel", [](nb::args) { not_supported("SetVolumeLabel"); }, "ERROR_NOT_SUPPORTED.");
+          "Sends a control code to a device driver. Raises ERROR_NOT_SUPPORTED whatever the arguments.\n\n"
+          "On POSIX: not supported (Windows' device control codes have no POSIX meaning).");
+    m.def("SetVolumeLabel", [](nb::args) { not_supported("SetVolumeLabel"); },
+          "Sets a volume's label. Raises ERROR_NOT_SUPPORTED whatever the arguments.\n\n"
+          "On POSIX: not supported (labels belong to each file system's own tools).");
     m.def("SetFileShortName", [](nb::args) { not_supported("SetFileShortName"); },
-          "There are no 8.3 names: ERROR_NOT_SUPPORTED.");
-    m.def("OpenFileById", [](nb::args, nb::kwargs) { not_supported("OpenFileById"); }, "ERROR_NOT_SUPPORTED.");
+          "Sets a file's 8.3 short name. Raises ERROR_NOT_SUPPORTED whatever the arguments.\n\n"
+          "On POSIX: not supported (there are no 8.3 names).");
+    m.def("OpenFileById", [](nb::args, nb::kwargs) { not_supported("OpenFileById"); },
+          "Opens a file by its NTFS file id. Raises ERROR_NOT_SUPPORTED whatever the arguments.\n\n"
+          "On POSIX: not supported (files cannot be opened by inode number).");
     m.def("Wow64DisableWow64FsRedirection", [] { not_supported("Wow64DisableWow64FsRedirection"); },
-          "There is no WOW64 redirection: ERROR_NOT_SUPPORTED.");
+          "Turns off WOW64's file system redirection. Raises ERROR_NOT_SUPPORTED.\n\n"
+          "On POSIX: not supported (there is no WOW64 redirection).");
     m.def("Wow64RevertWow64FsRedirection", [](nb::handle) { not_supported("Wow64RevertWow64FsRedirection"); },
-          "OldValue"_a, "ERROR_NOT_SUPPORTED.");
+          "OldValue"_a,
+          "Restores WOW64's file system redirection. Raises ERROR_NOT_SUPPORTED whatever the argument.\n\n"
+          "On POSIX: not supported (there is no WOW64 redirection).");
     for (const char* name : {"SetVolumeMountPoint", "DeleteVolumeMountPoint", "GetVolumeNameForVolumeMountPoint",
                              "GetVolumePathNamesForVolumeName"}) {
-        m.def(name, [name](nb::args, nb::kwargs) { not_supported(name); }, "Volume GUID names: ERROR_NOT_SUPPORTED.");
+        m.def(name, [name](nb::args, nb::kwargs) { not_supported(name); }, "Volume GUID names and mount points. Raises ERROR_NOT_SUPPORTED whatever the arguments.\n\n"
+              "On POSIX: not supported (volumes have no GUID names; mounting is the system's).");
     }
     for (const char* name : {"EncryptFile", "DecryptFile", "EncryptionDisable", "QueryUsersOnEncryptedFile",
                              "QueryRecoveryAgentsOnEncryptedFile", "RemoveUsersFromEncryptedFile",
                              "AddUsersToEncryptedFile", "DuplicateEncryptionInfoFile", "OpenEncryptedFileRaw",
                              "ReadEncryptedFileRaw", "WriteEncryptedFileRaw", "CloseEncryptedFileRaw"}) {
-        m.def(name, [name](nb::args, nb::kwargs) { not_supported(name); }, "EFS encryption: ERROR_NOT_SUPPORTED.");
+        m.def(name, [name](nb::args, nb::kwargs) { not_supported(name); }, "EFS file encryption. Raises ERROR_NOT_SUPPORTED whatever the arguments.\n\n"
+              "On POSIX: not supported (no file system here has EFS).");
     }
 }
 

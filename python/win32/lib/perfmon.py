@@ -38,20 +38,24 @@ class PyPERF_COUNTER_DEFINITION:
         self._block, self._slot = block, slot
 
     def Increment(self):
+        """Adds one to the published counter (nothing before it is published)."""
         if self._block is not None:
             self._block.add(self._slot, 1)
 
     def Decrement(self):
+        """Takes one from the published counter (nothing before it is published)."""
         if self._block is not None:
             self._block.add(self._slot, -1)
 
     def Set(self, val):
+        """Sets the published counter to val (an int; TypeError otherwise)."""
         if not isinstance(val, int):
             raise TypeError("the counter value must be an int")
         if self._block is not None:
             self._block.set(self._slot, val)
 
     def Get(self):
+        """The counter's current value; ValueError before a PerfMonManager publishes it."""
         if self._block is None:
             raise ValueError("The counter does not exist in a block")
         return self._block.get(self._slot)
@@ -67,15 +71,24 @@ class PyPERF_OBJECT_TYPE:
         self._counters = []
 
     def AddCounter(self, counter):
+        """Adds a PyPERF_COUNTER_DEFINITION to the object (TypeError for anything else)."""
         if not isinstance(counter, PyPERF_COUNTER_DEFINITION):
             raise TypeError("AddCounter needs a PyPERF_COUNTER_DEFINITION")
         self._counters.append(counter)
 
     def Close(self):
+        """Forgets the object's counters."""
         self._counters = []
 
 
 class PyPerfMonManager:
+    """Publishes objects' counters for the session until Close(): win32pdh in any
+    process of the session then lists and reads them. TypeError for an empty
+    service name or a sequence holding anything but PyPERF_OBJECT_TYPE.
+
+    On POSIX: the counters live in a shared block of the session's runtime
+    directory, not in the registry; mappingName and eventSourceName are unused.
+    """
     def __init__(self, serviceName, seqPerfObTypes, mappingName=None, eventSourceName=None):
         if not isinstance(serviceName, str) or not serviceName:
             raise TypeError("serviceName must be a non-empty string")
@@ -102,14 +115,17 @@ class PyPerfMonManager:
 
 
 def CounterDefinition():
+    """A new, unpublished counter (PyPERF_COUNTER_DEFINITION)."""
     return PyPERF_COUNTER_DEFINITION()
 
 
 def ObjectType():
+    """A new object to hold counters (PyPERF_OBJECT_TYPE)."""
     return PyPERF_OBJECT_TYPE()
 
 
 def PerfMonManager(serviceName, seqPerfObTypes, mappingName=None, eventSourceName=None):
+    """Publishes the objects' counters under serviceName: see PyPerfMonManager."""
     return PyPerfMonManager(serviceName, seqPerfObTypes, mappingName, eventSourceName)
 
 

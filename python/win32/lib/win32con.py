@@ -4809,12 +4809,15 @@ def PALETTEINDEX(i):
 
 
 def GetRValue(rgb):
+    """The red component of a COLORREF: its low byte."""
     return rgb & 0xFF
 
 
 def GetGValue(rgb):
+    """The green component of a COLORREF: its second byte."""
     return (rgb >> 8) & 0xFF
 
 
 def GetBValue(rgb):
+    """The blue component of a COLORREF: its third byte."""
     return (rgb >> 16) & 0xFF

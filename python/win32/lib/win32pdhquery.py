@@ -69,6 +69,7 @@ class BaseQuery:
                 pass
 
     def close(self):
+        """Removes the counters and closes the PDH query; the paths stay for a later open()."""
         for counter in self.counters:
             try:
                 win32pdh.RemoveCounter(counter)
@@ -92,6 +93,9 @@ class BaseQuery:
             self.close()
 
     def collectdataslave(self, format=win32pdh.PDH_FMT_LONG):
+        """Collects once and returns the formatted values in path order
+        (None for a counter that has no value); the query must be open.
+        """
         if self.counters:
             win32pdh.CollectQueryData(self._base)
         values = []
@@ -137,6 +141,9 @@ class Query(BaseQuery):
         return [win32pdh.MakeCounterPath((machine, objtype, object, None, inum, counter)) for inum in range(count)]
 
     def open(self, *args, **namedargs):
+        """Opens the query as BaseQuery.open, then adds the counters of every
+        instance of the volatile counters (addinstcounter) found now.
+        """
         if self.active:
             return
         BaseQuery.open(self, *args, **namedargs)
@@ -162,9 +169,13 @@ class Query(BaseQuery):
         _thread.start_new_thread(self.collectdatawhile_slave, (period,))
 
     def collectdatawhile_stop(self):
+        """Ends the collection that collectdatawhile started, after its current period."""
         self.collectdatawhile_active = 0
 
     def collectdatawhile_slave(self, period):
+        """Collects every period seconds until collectdatawhile_stop(); the rows are
+        kept in self.curresults (the body of collectdatawhile's thread).
+        """
         results = []
         try:
             self.open()
@@ -180,6 +191,9 @@ class Query(BaseQuery):
 
 
 class QueryError:
+    """What a failed query raises (old-style: not an Exception subclass, as in
+    pywin32); its repr names the query.
+    """
     def __init__(self, query):
         self.query = query
 

@@ -132,6 +132,11 @@ def BrowseCallBackDemo(counters):
 
 
 def browse(callback=BrowseCallBackDemo, title="Python Browser", level=win32pdh.PERF_DETAIL_WIZARD):
+    """Lets the user choose counters (win32pdh.BrowseCounters) and passes each
+    chosen path to callback.
+
+    On POSIX: the chooser is a prompt on the terminal, not a dialog.
+    """
     win32pdh.BrowseCounters(None, 0, callback, level, title, ReturnMultiple=True)
 
 
@@ -226,6 +231,9 @@ def _run_live(monitor, interval, count, out, width=40):
 
 
 def main(argv=None):
+    """The command line of `python -m win32pdhutil`: lists objects and counters,
+    or samples counters as typeperf-style CSV or a live view (see --help).
+    """
     import argparse
 
     parser = argparse.ArgumentParser(prog="win32pdhutil", description="Performance counters on the console, "

@@ -10,6 +10,10 @@ import win32trace
 
 
 def RunAsCollector():
+    """Prints everything written to the session's trace buffer (by any process,
+    through win32trace or a redirected print) until Ctrl+C: what
+    `python -m win32traceutil` runs.
+    """
     import sys
 
     try:
@@ -32,6 +36,9 @@ def RunAsCollector():
 
 
 def SetupForPrint():
+    """Sends this process's sys.stdout and sys.stderr to the trace buffer, where
+    RunAsCollector in another process reads them; importing the module does it.
+    """
     win32trace.InitWrite()
     try:  # sys.stdout may be None or closed (services, pythonw)
         print("Redirecting output to win32trace remote collector")
