@@ -354,3 +354,28 @@ def test_without_samba_there_are_no_shares():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [[], [[], 0, 0], winerror.ERROR_NOT_SUPPORTED]
+
+
+@needs_root
+def test_password_policy_from_login_defs(tmp_path, monkeypatch):
+    from pywin32_posix import _net_admin
+    defs = tmp_path / "login.defs"
+    defs.write_text("# policy\nPASS_MAX_DAYS 90\nPASS_MIN_DAYS 1\nPASS_MIN_LEN 12\n")
+    monkeypatch.setattr(_net_admin, "LOGIN_DEFS", str(defs))
+    modals = win32net.NetUserModalsGet(None, 0)
+    assert (modals["max_passwd_age"], modals["min_passwd_age"], modals["min_passwd_len"]) == (90 * 86400, 86400, 12)
+    name = unique("w32np")
+    try:
+        raises(2245, win32net.NetUserAdd, None, 1, {"name": name, "priv": 1, "password": "short-pw"})
+        assert getent("passwd", name) is None
+        win32net.NetUserAdd(None, 1, {"name": name, "priv": 1, "password": "long-enough-pw",
+                                      "flags": win32netcon.UF_SCRIPT})
+        # Without UF_DONT_EXPIRE_PASSWD the policy's maximum age applies.
+        aging = subprocess.run(["chage", "-l", name], capture_output=True, text=True, timeout=60, check=True,
+                               env=dict(os.environ, LC_ALL="C")).stdout
+        fields = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in aging.splitlines())}
+        assert fields["Maximum number of days between password change"] == "90"
+        assert not win32net.NetUserGetInfo(None, name, 1)["flags"] & win32netcon.UF_DONT_EXPIRE_PASSWD
+        raises(2245, win32net.NetUserSetInfo, None, name, 1003, {"password": "tiny"})
+    finally:
+        remove_user(name)
