@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Writes the API reference pages (reStructuredText) from the installed modules.
+
+One page per public module: its docstring, then every function (signature as
+the stubs write it, one per overload, and its docstring), every class (with its
+methods and properties) and the constants grouped by prefix with their values.
+The docstrings are the single source; docs/conf.py runs this at every build,
+so the reference is never stale and nothing generated is checked in.
+
+Docstrings are prose, not reStructuredText: they are escaped and flowed into
+paragraphs (a paragraph of "- " lines becomes a list), and the "On POSIX:"
+sentences are set apart, so that any docstring builds without warnings.
+
+    python3 tools/api_reference.py OUTDIR
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import api_inventory  # noqa: E402
+import gen_stubs  # noqa: E402
+
+_SPECIAL = re.compile(r"([\\`*_|\[\]<>:])")
+
+
+def escape(text):
+    """Text as literal reST inline content (every markup character escaped)."""
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def prose(doc, indent):
+    """A docstring as reST paragraphs, each line prefixed by indent."""
+    pad = " " * indent
+    out = []
+    paragraphs = re.split(r"\n\s*\n", doc.strip("\n"))
+    for para in paragraphs:
+        lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
+        if not lines:
+            continue
+        if all(re.match(r"[-*] ", ln) for ln in lines):
+            for ln in lines:
+                out.append(f"{pad}- {escape(ln[2:].strip())}")
+            out.append("")
+            continue
+        # Items of a list written one per line keep their line; other lines flow.
+        items, current = [], []
+        for ln in lines:
+            if re.match(r"[-*] ", ln) and current:
+                items.append(" ".join(current))
+                current = [ln]
+            else:
+                current.append(ln)
+        items.append(" ".join(current))
+        for item in items:
+            posix = re.match(r"(.*?)\bOn POSIX:\s*(.*)$", item)
+            if posix and posix.group(1).strip():
+                out += [f"{pad}{escape(posix.group(1).strip())}", ""]
+                item = "On POSIX: " + posix.group(2)
+            if item.startswith("On POSIX:"):
+                out.append(f"{pad}**On POSIX:** {escape(item[len('On POSIX:'):].strip())}")
+            elif re.match(r"[-*] ", item):
+                out.append(f"{pad}- {escape(item[2:].strip())}")
+            else:
+                out.append(f"{pad}{escape(item)}")
+            out.append("")
+    if not out:
+        out = [f"{pad}(No description.)", ""]
+    return out
+
+
+def _title(text, char):
+    return [text, char * len(text), ""]
+
+
+def _constant_groups(constants):
+    groups = {}
+    for name, value in constants:
+        prefix = name.split("_")[0] if "_" in name.strip("_") else ""
+        groups.setdefault(prefix, []).append((name, value))
+    # Names without a shared prefix go to one "Other" group.
+    merged, other = {}, []
+    for prefix, items in sorted(groups.items()):
+        if len(items) == 1 or not prefix:
+            other += items
+        else:
+            merged[prefix + "_*"] = items
+    if other:
+        merged["Other"] = other
+    return merged
+
+
+def module_page(modname, module, stub):
+    out = _title(modname, "=")
+    out += [f".. py:module:: {modname}", ""]
+    out += prose(module.__doc__ or "", 0)
+    members = api_inventory.public_names(module)
+    functions = [(n, v) for n, v in members if api_inventory.kind_of(v) == "function"]
+    classes = [(n, v) for n, v in members if api_inventory.kind_of(v) == "class"]
+    constants = [(n, v) for n, v in members if api_inventory.kind_of(v) == "constant"]
+    if functions:
+        out += _title("Functions", "-")
+        for name, value in functions:
+            out += _function("py:function", stub, name, value, 0)
+    if classes:
+        out += _title("Classes", "-")
+        for name, value in classes:
+            out += _class(modname, stub, name, value)
+    if constants:
+        out += _title("Constants", "-")
+        out += ["Grouped by prefix, with their values.", ""]
+        for group, items in _constant_groups(constants).items():
+            out += [f".. rubric:: {escape(group)} ({len(items)})", "", ".. code-block:: text", ""]
+            for name, value in items:
+                out.append(f"   {name} = {value!r}"[:200])
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _function(directive, stub, name, value, indent, method=False):
+    pad = " " * indent
+    sigs = gen_stubs.signatures(stub, name, value, method=method) or [f"{name}(...)"]
+    out = [f"{pad}.. {directive}:: {sigs[0]}"]
+    out += [f"{pad}   {' ' * len(directive)}  {s}" for s in sigs[1:]]
+    if directive == "py:method" and sigs[0].startswith(name + "(") and "self" not in sigs[0].split(")")[0]:
+        out.append(f"{pad}   :staticmethod:")
+    out.append("")
+    out += prose(api_inventory.docstring(value), indent + 3)
+    return out
+
+
+def _class(modname, stub, name, cls):
+    home = stub.spellings.home.get(id(cls))
+    if not api_inventory.is_ours(cls):
+        return [f".. py:class:: {name}", "", f"   The standard {escape(cls.__module__ + '.' + cls.__qualname__)}.",
+                ""]
+    if home is not None and home != (modname, name):
+        target = home[1] if home[0] == modname else f"{home[0]}.{home[1]}"
+        return [f".. py:class:: {name}", "", f"   Alias of :class:`{target}`.", ""]
+    out = [f".. py:class:: {name}", ""]
+    out += prose(api_inventory.docstring(cls), 3)
+    _bases, members = stub.layout(cls)
+    for attr, kind, value in api_inventory.class_members(members):
+        if kind == "method":
+            out += _function("py:method", stub, attr, value, 3, method=True)
+        elif kind == "property":
+            out += [f"   .. py:property:: {attr}", ""]
+            out += prose(api_inventory.docstring(value), 6) if api_inventory.docstring(value).strip() else []
+    return out
+
+
+def index_page(names):
+    out = _title("API reference", "=")
+    out += ["One page per module, made from the docstrings of the installed package.", "",
+            ".. toctree::", "   :maxdepth: 1", ""]
+    out += [f"   {n}" for n in names]
+    return "\n".join(out) + "\n"
+
+
+def write(outdir):
+    modules, spellings = gen_stubs.load()
+    os.makedirs(outdir, exist_ok=True)
+    for modname, module in modules.items():
+        stub = gen_stubs.ModuleStub(modname, module, spellings)
+        text = module_page(modname, module, stub)
+        path = os.path.join(outdir, modname + ".rst")
+        if not os.path.exists(path) or open(path).read() != text:
+            with open(path, "w") as f:
+                f.write(text)
+    with open(os.path.join(outdir, "index.rst"), "w") as f:
+        f.write(index_page(list(modules)))
+    return list(modules)
+
+
+if __name__ == "__main__":
+    write(sys.argv[1])
