@@ -80,6 +80,67 @@ uint32_t win32_from_errno(int err) noexcept {
     }
 }
 
+uint32_t wsa_from_errno(int err) noexcept {
+    // winsock2.h: WSABASEERR (10000) + the BSD error number.
+    switch (err) {
+        case 0: return err::kSuccess;
+        case EINTR: return 10004;         // WSAEINTR
+        case EBADF: return 10009;         // WSAEBADF
+        case EACCES: return 10013;        // WSAEACCES
+        case EFAULT: return 10014;        // WSAEFAULT
+        case EINVAL: return 10022;        // WSAEINVAL
+        case EMFILE:
+        case ENFILE: return 10024;        // WSAEMFILE
+        case EAGAIN: return 10035;        // WSAEWOULDBLOCK
+        case EINPROGRESS: return 10036;   // WSAEINPROGRESS
+        case EALREADY: return 10037;      // WSAEALREADY
+        case ENOTSOCK: return 10038;      // WSAENOTSOCK
+        case EDESTADDRREQ: return 10039;  // WSAEDESTADDRREQ
+        case EMSGSIZE: return 10040;      // WSAEMSGSIZE
+        case EPROTOTYPE: return 10041;    // WSAEPROTOTYPE
+        case ENOPROTOOPT: return 10042;   // WSAENOPROTOOPT
+        case EPROTONOSUPPORT: return 10043;
+        case EOPNOTSUPP: return 10045;    // WSAEOPNOTSUPP
+        case EAFNOSUPPORT: return 10047;  // WSAEAFNOSUPPORT
+        case EADDRINUSE: return 10048;    // WSAEADDRINUSE
+        case EADDRNOTAVAIL: return 10049;
+        case ENETDOWN: return 10050;      // WSAENETDOWN
+        case ENETUNREACH: return 10051;   // WSAENETUNREACH
+        case ENETRESET: return 10052;     // WSAENETRESET
+        case ECONNABORTED: return 10053;  // WSAECONNABORTED
+        case ECONNRESET:
+        case EPIPE: return 10054;         // WSAECONNRESET
+        case ENOBUFS:
+        case ENOMEM: return 10055;        // WSAENOBUFS
+        case EISCONN: return 10056;       // WSAEISCONN
+        case ENOTCONN: return 10057;      // WSAENOTCONN
+        case ESHUTDOWN: return 10058;     // WSAESHUTDOWN
+        case ETIMEDOUT: return 10060;     // WSAETIMEDOUT
+        case ECONNREFUSED: return 10061;  // WSAECONNREFUSED
+        case EHOSTDOWN: return 10064;     // WSAEHOSTDOWN
+        case EHOSTUNREACH: return 10065;  // WSAEHOSTUNREACH
+        case ECANCELED: return err::kOperationAborted;  // WSA_OPERATION_ABORTED
+        default: return win32_from_errno(err);
+    }
+}
+
+uint32_t socket_completion_from_errno(int err) noexcept {
+    // What Windows' NT status codes for these become in GetOverlappedResult.
+    switch (err) {
+        case 0: return err::kSuccess;
+        case ECONNRESET:
+        case EPIPE:
+        case ENETRESET: return err::kNetnameDeleted;
+        case ECONNREFUSED: return err::kConnectionRefused;
+        case ECONNABORTED: return err::kConnectionAborted;
+        case ENETUNREACH: return 1231;   // ERROR_NETWORK_UNREACHABLE
+        case EHOSTUNREACH: return 1232;  // ERROR_HOST_UNREACHABLE
+        case ETIMEDOUT: return err::kSemTimeout;
+        case ECANCELED: return err::kOperationAborted;
+        default: return wsa_from_errno(err);
+    }
+}
+
 std::string_view system_message(uint32_t code) noexcept {
     // HRESULT_FROM_WIN32 codes read as the Win32 error they wrap.
     constexpr uint32_t kFacilityWin32Mask = 0xFFFF0000u, kFacilityWin32 = 0x80070000u;

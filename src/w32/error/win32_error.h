@@ -31,6 +31,14 @@ private:
 // The one errno -> Win32 mapping.
 uint32_t win32_from_errno(int err) noexcept;
 
+// Sockets have two faces on Windows: a Winsock call that fails at once sets
+// a WSAE* code (WSAGetLastError), while an overlapped socket operation that
+// fails later reports the Win32 status GetOverlappedResult and
+// GetQueuedCompletionStatus give (a reset connection is
+// ERROR_NETNAME_DELETED there, WSAECONNRESET from the call).
+uint32_t wsa_from_errno(int err) noexcept;
+uint32_t socket_completion_from_errno(int err) noexcept;
+
 // Windows' system message for `code` without the trailing CR LF, or an empty
 // view when the code has no message.
 std::string_view system_message(uint32_t code) noexcept;

@@ -298,6 +298,22 @@ std::shared_ptr<IoRequest> submit_io(const std::shared_ptr<FileObject>& file, Ha
     return r;
 }
 
+std::shared_ptr<IoRequest> begin_io(const std::shared_ptr<FileObject>& file, Handle event, uint64_t token) {
+    auto r = std::make_shared<IoRequest>();
+    r->issuer_ = std::this_thread::get_id();
+    r->file_ = file;
+    if (event) {
+        sync::reset_event(event);
+        r->event_ = HandleTable::instance().get<sync::SyncObject>(event, ObjectType::Event, "WSARecv");
+    }
+    r->port_ = file->port(r->key_);
+    const bool has_port = r->port_ != nullptr;
+    if (has_port) r->token_ = token;
+    file->track(r);
+    if (!has_port && token && g_discard_hook) g_discard_hook(token);
+    return r;
+}
+
 void cancel_io(Handle h, bool all_threads, const IoRequest* only) {
     const char* fn = all_threads ? "CancelIoEx" : "CancelIo";
     auto file = file_of(h, fn);

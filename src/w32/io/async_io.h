@@ -52,6 +52,7 @@ private:
     friend class IoEngine;
     friend std::shared_ptr<IoRequest> submit_io(const std::shared_ptr<FileObject>&, Handle, IoRequest::Work,
                                                 uint64_t, bool);
+    friend std::shared_ptr<IoRequest> begin_io(const std::shared_ptr<FileObject>&, Handle, uint64_t);
 
     std::atomic<uint32_t> status_{997};  // ERROR_IO_PENDING
     std::atomic<uint64_t> bytes_{0};
@@ -109,6 +110,12 @@ std::shared_ptr<CompletionPort> port_of(Handle h, const char* function);
 // files runs on a small pool of its own, which such waits cannot starve.
 std::shared_ptr<IoRequest> submit_io(const std::shared_ptr<FileObject>& file, Handle event, IoRequest::Work work,
                                      uint64_t token, bool waits_for_others);
+
+// As submit_io, for a request that its caller completes itself (sockets
+// complete theirs from their own readiness thread, socket_reactor.h): the
+// event is reset and the port's packet prepared, nothing is queued. A
+// cancel only marks the request; its owner watches cancelled().
+std::shared_ptr<IoRequest> begin_io(const std::shared_ptr<FileObject>& file, Handle event, uint64_t token);
 
 // CancelIo (this thread's requests on the file) / CancelIoEx (all of them,
 // or the one request given). ERROR_NOT_FOUND when CancelIoEx found none.

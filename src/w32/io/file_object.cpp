@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
 #include "w32/io/fd_wait.h"
+#include "w32/io/socket_file.h"
 
 namespace w32::io {
 
@@ -72,10 +74,20 @@ void FileObject::flush() {
 }
 
 std::shared_ptr<FileObject> file_of(Handle h, const char* function) {
-    auto entry = HandleTable::instance().lookup(h, function);
-    auto t = entry.object->type();
-    if (t != ObjectType::File && t != ObjectType::Pipe) throw_win32(err::kInvalidHandle, function);
-    return std::static_pointer_cast<FileObject>(std::move(entry.object));
+    // A socket's descriptor serves as its handle (as a SOCKET does on
+    // Windows) where the value names no file handle of this process.
+    std::optional<HandleEntry> entry;
+    try {
+        entry = HandleTable::instance().lookup(h, function);
+    } catch (const Win32Error&) {
+    }
+    if (entry) {
+        auto t = entry->object->type();
+        if (t == ObjectType::File || t == ObjectType::Pipe)
+            return std::static_pointer_cast<FileObject>(std::move(entry->object));
+    }
+    if (auto socket = socket_file_of_value(h)) return socket;
+    throw_win32(err::kInvalidHandle, function);
 }
 
 ReadResult read_file(Handle h, std::span<std::byte> buffer, const sync::InterruptCheck& interrupted) {

@@ -1,0 +1,74 @@
+#include "w32/io/socket_file.h"
+
+#include <sys/stat.h>
+
+#include <mutex>
+#include <unordered_map>
+
+#include "w32/error/win32_error.h"
+
+namespace w32::io {
+
+namespace {
+
+constexpr uint32_t kWsaENotSock = 10038;
+
+// Socket objects by descriptor number. An entry whose descriptor has since
+// been closed stays until the number is reused or looked up again.
+class SocketFiles {
+public:
+    static SocketFiles& instance() {
+        static auto* files = new SocketFiles;  // leaked: reactor threads may use it at exit
+        return *files;
+    }
+
+    std::shared_ptr<SocketFile> get(int fd, ino_t ino) {
+        std::lock_guard lock(mutex_);
+        auto& slot = files_[fd];
+        if (!slot || slot->inode() != ino) slot = std::make_shared<SocketFile>(fd, ino);
+        return slot;
+    }
+
+    std::shared_ptr<SocketFile> find(int fd) {
+        std::lock_guard lock(mutex_);
+        auto it = files_.find(fd);
+        return it == files_.end() ? nullptr : it->second;
+    }
+
+private:
+    std::mutex mutex_;
+    std::unordered_map<int, std::shared_ptr<SocketFile>> files_;
+};
+
+}  // namespace
+
+SocketFile::SocketFile(int fd, ino_t ino)
+    : FileObject(ObjectType::File, UniqueFd{}, kGenericRead | kGenericWrite), fd_(fd), ino_(ino) {}
+
+bool SocketFile::still_open() const noexcept { return socket_inode(fd_) == inode(); }
+
+ino_t socket_inode(int fd) noexcept {
+    struct stat st;
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return 0;
+    return st.st_ino;
+}
+
+std::shared_ptr<SocketFile> socket_file(int fd, const char* function) {
+    ino_t ino = socket_inode(fd);
+    if (!ino) throw_win32(kWsaENotSock, function);
+    return SocketFiles::instance().get(fd, ino);
+}
+
+std::shared_ptr<FileObject> socket_file_of_value(Handle value) {
+    if (value > 0x7FFFFFFF) return nullptr;
+    int fd = static_cast<int>(value);
+    ino_t ino = socket_inode(fd);
+    if (!ino) return nullptr;
+    return SocketFiles::instance().get(fd, ino);
+}
+
+void rebind_socket_file(int fd, ino_t ino) {
+    if (auto file = SocketFiles::instance().find(fd)) file->ino_.store(ino, std::memory_order_release);
+}
+
+}  // namespace w32::io
