@@ -21,6 +21,8 @@ APT_PACKAGES="$APT_PACKAGES systemd"
 APT_PACKAGES="$APT_PACKAGES mscompress"
 # win32ras: Dial runs pppd; its tests run it (and a PPP link over a pty where the kernel has PPP).
 APT_PACKAGES="$APT_PACKAGES ppp"
+# win32lz: KWAJ MSZIP is raw deflate (zlib); its tests compare KWAJ LZH/MSZIP with libmspack's decoder.
+APT_PACKAGES="$APT_PACKAGES zlib1g-dev libmspack0"
 # win32net: the shadow tools it runs for account changes, and Samba's testparm (shares) for its tests.
 APT_PACKAGES="$APT_PACKAGES passwd samba-common-bin"
 # win32security: its tests check POSIX ACLs with getfacl/setfacl; LogonUser uses PAM (libpam0g).

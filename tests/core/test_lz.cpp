@@ -21,6 +21,8 @@
 #include "w32/lz/lzss.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+std::vector<uint8_t> lz_fuzz_kwaj_lzh(std::span<const uint8_t> text);
+std::vector<uint8_t> lz_fuzz_kwaj_mszip(std::span<const uint8_t> text);
 
 namespace {
 
@@ -124,6 +126,12 @@ TEST(LzFormat, HeadersAndRefusals) {
     EXPECT_EQ(h.original_name, "READ.ME");
     EXPECT_FALSE(h.length);
     kwaj[8] = 3;  // LZH
+    EXPECT_EQ(lz::parse_header(kwaj, h), 1);
+    EXPECT_EQ(h.method, lz::Method::Lzh);
+    kwaj[8] = 4;  // MSZIP
+    EXPECT_EQ(lz::parse_header(kwaj, h), 1);
+    EXPECT_EQ(h.method, lz::Method::MsZip);
+    kwaj[8] = 5;  // no such method
     EXPECT_EQ(lz::parse_header(kwaj, h), lz::kErrorUnknownAlg);
     kwaj[8] = 0;
     kwaj[10] = 200;  // data offset beyond the file
@@ -230,7 +238,8 @@ TEST_F(LzFiles, ErrorsAreLzCodes) {
     lz::close(src);
     lz::close(dst);
 
-    std::vector<uint8_t> lzh = {'K', 'W', 'A', 'J', 0x88, 0xF0, 0x27, 0xD1, 3, 0, 14, 0, 0, 0, 1, 2, 3};
+    // Method 5: no such method.
+    std::vector<uint8_t> lzh = {'K', 'W', 'A', 'J', 0x88, 0xF0, 0x27, 0xD1, 5, 0, 14, 0, 0, 0, 1, 2, 3};
     write("lzh.kwj", lzh);
     int64_t h = lz::open_file(path("lzh.kwj"), lz::kOfRead, of);
     ASSERT_GT(h, 0);
@@ -279,6 +288,29 @@ TEST_F(LzFiles, KwajStoredXorAndLzss) {
         lz::close(src);
         lz::close(dst);
         EXPECT_EQ(read("k.out"), text) << method;
+    }
+}
+
+TEST_F(LzFiles, KwajLzhAndMszip) {
+    std::string text = sample_text(100000, 4);  // several 32 KiB MSZIP blocks
+    for (int method : {3, 4}) {
+        std::vector<uint8_t> f = method == 3 ? lz_fuzz_kwaj_lzh(bytes(text)) : lz_fuzz_kwaj_mszip(bytes(text));
+        write("k.kwj", f);
+        lz::OfStruct of;
+        int64_t src = lz::open_file(path("k.kwj"), lz::kOfRead, of);
+        ASSERT_TRUE(lz::is_lz_handle(src));
+        int64_t dst = lz::open_file(path("k.out"), lz::kOfCreate | lz::kOfWrite, of);
+        EXPECT_EQ(lz::copy(src, dst), int64_t(text.size())) << method;
+        lz::close(src);
+        lz::close(dst);
+        EXPECT_EQ(read("k.out"), text) << method;
+        f.resize(f.size() / 2);  // cut short: LZERROR_READ
+        write("cut.kwj", f);
+        src = lz::open_file(path("cut.kwj"), lz::kOfRead, of);
+        dst = lz::open_file(path("cut.out"), lz::kOfCreate | lz::kOfWrite, of);
+        EXPECT_EQ(lz::copy(src, dst), lz::kErrorRead) << method;
+        lz::close(src);
+        lz::close(dst);
     }
 }
 

@@ -3,9 +3,11 @@
 // -DLZ_FUZZ_MAIN (and sanitizers) it is its own bounded mutation driver,
 // which tests/python/test_win32lz_fuzz.py builds and runs.
 //
-// What it checks: any input parses or is refused, decodes without reading
-// or writing outside its buffers (the sanitizers watch), never produces
-// more than asked, and data compressed by our encoder comes back unchanged.
+// What it checks: any input parses or is refused, decodes (LZSS, or KWAJ's
+// LZH and MSZIP) without reading or writing outside its buffers (the
+// sanitizers watch), the same whether fed whole or in pieces, never
+// produces more than asked, and data compressed by our encoder comes back
+// unchanged.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +16,9 @@
 #include <span>
 #include <vector>
 
+#include <zlib.h>
+
+#include "w32/lz/kwaj_codecs.h"
 #include "w32/lz/lz_format.h"
 #include "w32/lz/lzss.h"
 
@@ -51,7 +56,140 @@ void decode_in_pieces(std::span<const uint8_t> data, size_t in_step, size_t out_
     out.resize(stored);
 }
 
+// Hands the decoder `step` bytes at a time.
+class PieceSource final : public w32::lz::InputSource {
+public:
+    PieceSource(std::span<const uint8_t> data, size_t step) : data_(data), step_(step) {}
+    int pull(std::span<const uint8_t>& chunk) override {
+        size_t n = std::min(step_, data_.size() - at_);
+        chunk = data_.subspan(at_, n);
+        at_ += n;
+        return 0;
+    }
+
+private:
+    std::span<const uint8_t> data_;
+    size_t step_;
+    size_t at_ = 0;
+};
+
+// KWAJ LZH or MSZIP: bytes decoded, or the decoder's error as -code in out[0].
+int decode_kwaj_in_pieces(w32::lz::Method method, std::span<const uint8_t> data, size_t in_step,
+                          size_t out_step, size_t want, std::vector<uint8_t>& out) {
+    auto decoder = method == w32::lz::Method::Lzh ? w32::lz::make_lzh_decoder() : w32::lz::make_mszip_decoder();
+    PieceSource source(data, in_step);
+    out.assign(want, 0);
+    size_t stored = 0;
+    while (stored < want) {
+        size_t room = std::min(out_step, want - stored);
+        int64_t got = decoder->decode(source, std::span(out).subspan(stored, room));
+        if (got < 0) {
+            if (got != w32::lz::kErrorRead) fail("KWAJ decoder returned an unknown code");
+            out.resize(stored);
+            return int(got);
+        }
+        if (size_t(got) > room) fail("KWAJ decoder stored more than asked");
+        if (got == 0) break;
+        stored += size_t(got);
+    }
+    out.resize(stored);
+    return 0;
+}
+
+class BitWriter {
+public:
+    void put(uint32_t value, int n) {
+        for (int i = n - 1; i >= 0; --i) {
+            acc_ = uint8_t((acc_ << 1) | ((value >> i) & 1u));
+            if (++have_ == 8) {
+                out_.push_back(acc_);
+                have_ = 0;
+            }
+        }
+    }
+    std::vector<uint8_t> finish() {
+        if (have_) out_.push_back(uint8_t(acc_ << (8 - have_)));
+        return out_;
+    }
+
+private:
+    std::vector<uint8_t> out_;
+    uint8_t acc_ = 0;
+    int have_ = 0;
+};
+
+std::vector<uint8_t> kwaj_file(uint16_t method, std::span<const uint8_t> payload, uint32_t length) {
+    std::vector<uint8_t> file = {'K', 'W', 'A', 'J', 0x88, 0xF0, 0x27, 0xD1, uint8_t(method), 0, 18, 0, 1, 0};
+    for (int k = 0; k < 4; ++k) file.push_back(uint8_t(length >> (8 * k)));
+    file.insert(file.end(), payload.begin(), payload.end());
+    return file;
+}
+
 }  // namespace
+
+// A KWAJ LZH file of `text` with the fixed codes (every tree stored as type
+// 0): runs of literals, and a 3-byte match wherever the byte 4 back repeats.
+std::vector<uint8_t> lz_fuzz_kwaj_lzh(std::span<const uint8_t> text) {
+    BitWriter bits;
+    for (int k = 0; k < 6; ++k) bits.put(0, 4);
+    bool short_run = false;
+    size_t i = 0;
+    while (i < text.size()) {
+        if (i >= 4 && i + 3 <= text.size() && std::memcmp(&text[i], &text[i - 4], 3) == 0) {
+            bits.put(1, 4);  // match length symbol 1: 3 bytes (either match length tree)
+            bits.put(0, 6);  // offset 4: high 6 bits 0, low 6 bits 4
+            bits.put(4, 6);
+            short_run = false;
+            i += 3;
+            continue;
+        }
+        size_t run = 1;
+        while (run < 32 && i + run < text.size() &&
+               !(i + run >= 4 && i + run + 3 <= text.size() && std::memcmp(&text[i + run], &text[i + run - 4], 3) == 0))
+            ++run;
+        bits.put(0, 4);
+        bits.put(uint32_t(run - 1), 5);
+        for (size_t k = 0; k < run; ++k) bits.put(text[i + k], 8);
+        short_run = run != 32;
+        i += run;
+    }
+    (void)short_run;  // both match length trees are the same fixed code here
+    std::vector<uint8_t> payload = bits.finish();
+    return kwaj_file(3, payload, uint32_t(text.size()));
+}
+
+// A KWAJ MSZIP file of `text`: 32 KiB "CK" blocks of raw deflate, each
+// with the previous output as its dictionary.
+std::vector<uint8_t> lz_fuzz_kwaj_mszip(std::span<const uint8_t> text) {
+    std::vector<uint8_t> payload;
+    for (size_t at = 0; at < text.size() || at == 0; at += 32768) {
+        size_t n = std::min<size_t>(32768, text.size() - at);
+        z_stream zs{};
+        if (deflateInit2(&zs, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) fail("deflateInit2");
+        if (at > 0) {
+            size_t d = std::min<size_t>(32768, at);
+            deflateSetDictionary(&zs, text.data() + at - d, uInt(d));
+        }
+        std::vector<uint8_t> block(deflateBound(&zs, uLong(n)) + 16);
+        zs.next_in = const_cast<Bytef*>(text.data() + at);
+        zs.avail_in = uInt(n);
+        zs.next_out = block.data();
+        zs.avail_out = uInt(block.size());
+        if (deflate(&zs, Z_FINISH) != Z_STREAM_END) fail("deflate");
+        size_t made = block.size() - zs.avail_out;
+        deflateEnd(&zs);
+        size_t body = made + 2;
+        payload.push_back(uint8_t(body));
+        payload.push_back(uint8_t(body >> 8));
+        payload.push_back('C');
+        payload.push_back('K');
+        payload.insert(payload.end(), block.begin(), block.begin() + ptrdiff_t(made));
+        if (text.empty()) break;
+    }
+    payload.push_back(0);
+    payload.push_back(0);
+    return kwaj_file(4, payload, uint32_t(text.size()));
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::span<const uint8_t> input(data, size);
@@ -64,10 +202,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::span<const uint8_t> body = input.subspan(header.data_offset);
         size_t want = header.length ? size_t(std::min<uint64_t>(*header.length, kOutputCap)) : kOutputCap;
         std::vector<uint8_t> whole, pieces;
-        decode_in_pieces(body, body.size() + 1, want, want, whole);
-        // Fed in odd pieces, the same stream must give the same bytes.
         size_t step = size % 7 + 1;
-        decode_in_pieces(body, step, step * 3 + 1, want, pieces);
+        if (header.method == w32::lz::Method::Lzh || header.method == w32::lz::Method::MsZip) {
+            int rc_whole = decode_kwaj_in_pieces(header.method, body, body.size() + 1, want, want, whole);
+            int rc_pieces = decode_kwaj_in_pieces(header.method, body, step, step * 3 + 1, want, pieces);
+            if (rc_whole != rc_pieces) fail("piecewise KWAJ decoding fails differently");
+            // What a failing call had decoded is dropped with it: only
+            // complete decodings must agree byte for byte.
+            if (rc_whole != 0) pieces = whole;
+        } else {
+            decode_in_pieces(body, body.size() + 1, want, want, whole);
+            // Fed in odd pieces, the same stream must give the same bytes.
+            decode_in_pieces(body, step, step * 3 + 1, want, pieces);
+        }
         if (whole != pieces) fail("piecewise decoding differs");
         std::string name = w32::lz::expanded_name("dir/NAME.TX_", header);
         if (name.empty()) fail("empty expanded name");
@@ -83,7 +230,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 }
 
 #ifdef LZ_FUZZ_MAIN
-// A small mutation driver: seeds (valid SZDD and KWAJ files), then flips,
+// A small mutation driver: seeds (valid SZDD, KWAJ LZSS, LZH and MSZIP files), then flips,
 // truncates, splices and inserts, for a fixed number of runs.
 #include <random>
 #include <string>
@@ -105,6 +252,10 @@ int main(int argc, char** argv) {
     w32::lz::lzss_compress({reinterpret_cast<const uint8_t*>(text.data()), text.size()}, body);
     kwaj.insert(kwaj.end(), body.begin(), body.end());
     corpus.push_back(kwaj);
+    std::span<const uint8_t> text_bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+    corpus.push_back(lz_fuzz_kwaj_lzh(text_bytes));
+    corpus.push_back(lz_fuzz_kwaj_mszip(text_bytes));
+    const size_t kSeeds = corpus.size();
     for (long r = 0; r < runs; ++r) {
         std::vector<uint8_t> x = corpus[rng() % corpus.size()];
         int edits = 1 + int(rng() % 8);
@@ -119,7 +270,7 @@ int main(int argc, char** argv) {
         }
         LLVMFuzzerTestOneInput(x.data(), x.size());
         if (r % 97 == 0 && x.size() > 20) corpus.push_back(x);
-        if (corpus.size() > 64) corpus.erase(corpus.begin() + 2);
+        if (corpus.size() > 64) corpus.erase(corpus.begin() + ptrdiff_t(kSeeds));
     }
     std::printf("lz fuzz: %ld runs\n", runs);
     return 0;

@@ -245,8 +245,8 @@ def test_truncated_and_corrupt_data_are_lzerror_read(tmp_path):
 
 def test_unknown_algorithm(tmp_path):
     (tmp_path / "b.tx_").write_bytes(b"SZDD\x88\xf0\x27\x33B\x00\x05\x00\x00\x00abcde")
-    (tmp_path / "lzh.kwj").write_bytes(KWAJ_MAGIC + b"\x03\x00\x0e\x00\x00\x00" + b"zz")
-    for name in ("b.tx_", "lzh.kwj"):
+    (tmp_path / "m5.kwj").write_bytes(KWAJ_MAGIC + b"\x05\x00\x0e\x00\x00\x00" + b"zz")  # no method 5
+    for name in ("b.tx_", "m5.kwj"):
         with pytest.raises(pywintypes.error) as e:
             expand(tmp_path / name, tmp_path / "x.out")
         assert lz_code(e) == win32lz.LZERROR_UNKNOWNALG

@@ -14,6 +14,8 @@ SOURCES = [
     "tests/core/test_lz_fuzz_target.cpp",
     "src/w32/lz/lzss.cpp",
     "src/w32/lz/lz_format.cpp",
+    "src/w32/lz/kwaj_lzh.cpp",
+    "src/w32/lz/kwaj_mszip.cpp",
 ]
 RUNS = 6000
 
@@ -25,7 +27,7 @@ def fuzzer(tmp_path_factory):
         pytest.skip("no C++ compiler, or not run from a source tree")
     exe = str(tmp_path_factory.mktemp("lzfuzz") / "lz_fuzz")
     cmd = [cxx, "-std=c++20", "-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
-           "-DLZ_FUZZ_MAIN", "-I", os.path.join(REPO, "src"), *[os.path.join(REPO, s) for s in SOURCES], "-o", exe]
+           "-DLZ_FUZZ_MAIN", "-I", os.path.join(REPO, "src"), *[os.path.join(REPO, s) for s in SOURCES], "-lz", "-o", exe]
     built = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
     if built.returncode != 0 and "sanitize" in built.stderr:
         pytest.skip("the compiler's sanitizer runtimes are missing")

@@ -20,6 +20,7 @@
 #include "w32/io/share_modes.h"
 #include "w32/io/unique_fd.h"
 #include "w32/kernel/handle_table.h"
+#include "w32/lz/kwaj_codecs.h"
 #include "w32/lz/lz_format.h"
 #include "w32/lz/lzss.h"
 #include "w32/paths/drive_table.h"
@@ -55,6 +56,8 @@ public:
                  std::vector<uint8_t> buffered)
         : file_(file), source_(std::move(source)), header_(header), input_(std::move(buffered)) {
         if (header_.format == Format::Plain) header_.method = Method::Stored;
+        if (header_.method == Method::Lzh) block_decoder_ = make_lzh_decoder();
+        if (header_.method == Method::MsZip) block_decoder_ = make_mszip_decoder();
     }
 
     int64_t file() const noexcept { return file_; }
@@ -70,6 +73,15 @@ public:
                 uint64_t left = *header_.length - produced_;
                 if (left == 0) break;
                 if (room.size() > left) room = room.first(size_t(left));
+            }
+            if (block_decoder_) {
+                Input source(*this);
+                int64_t n = block_decoder_->decode(source, room);
+                if (n < 0) return n;
+                if (n == 0) return finish(stored);
+                stored += size_t(n);
+                produced_ += uint64_t(n);
+                continue;
             }
             if (in_pos_ == input_.size()) {
                 if (eof_) return finish(stored);
@@ -96,6 +108,29 @@ public:
     }
 
 private:
+    // The rest of the buffered input, then the file's next chunks, for the
+    // LZH and MSZIP decoders.
+    class Input final : public InputSource {
+    public:
+        explicit Input(ExpandStream& stream) : stream_(stream) {}
+        int pull(std::span<const uint8_t>& chunk) override {
+            ExpandStream& s = stream_;
+            if (s.in_pos_ == s.input_.size()) {
+                if (s.eof_) {
+                    chunk = {};
+                    return 0;
+                }
+                if (int rc = s.refill(); rc < 0) return rc;
+            }
+            chunk = std::span<const uint8_t>(s.input_.data() + s.in_pos_, s.input_.size() - s.in_pos_);
+            s.in_pos_ = s.input_.size();
+            return 0;
+        }
+
+    private:
+        ExpandStream& stream_;
+    };
+
     int refill() {
         input_.resize(kInputChunk);
         in_pos_ = 0;
@@ -126,6 +161,7 @@ private:
     bool eof_ = false;
     uint64_t produced_ = 0;
     LzssDecoder decoder_;
+    std::unique_ptr<StreamDecoder> block_decoder_;  // KWAJ LZH and MSZIP
 };
 
 std::mutex g_table_mutex;

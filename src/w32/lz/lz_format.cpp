@@ -83,10 +83,12 @@ int parse_kwaj(std::span<const uint8_t> head, Header& out) {
         case uint16_t(Method::Stored):
         case uint16_t(Method::Xor):
         case uint16_t(Method::Lzss):
+        case uint16_t(Method::Lzh):
+        case uint16_t(Method::MsZip):
             out.method = Method(method);
             return 1;
         default:
-            return kErrorUnknownAlg;  // LZH and MSZIP are not expanded here
+            return kErrorUnknownAlg;
     }
 }
 
