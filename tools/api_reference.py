@@ -144,7 +144,11 @@ def _class(modname, stub, name, cls):
         if kind == "method":
             out += _function("py:method", stub, attr, value, 3, method=True)
         elif kind == "property":
-            out += [f"   .. py:property:: {attr}", ""]
+            out.append(f"   .. py:property:: {attr}")
+            ptype = gen_stubs.property_type(stub, attr, value) if isinstance(value, property) else None
+            if ptype:
+                out.append(f"      :type: {ptype}")
+            out.append("")
             out += prose(api_inventory.docstring(value), 6) if api_inventory.docstring(value).strip() else []
     return out
 

@@ -421,19 +421,31 @@ def signatures(stub, name, obj, method=False):
     """The signatures of a function as its stub writes them, one per overload,
     without `def ` and with the stub's private module aliases spelled out
     (`pywintypes.HANDLEType`): for the reference docs."""
-    lines = stub.function(name, obj, method=method)
+    out = []
+    for line in stub.function(name, obj, method=method):
+        if line.startswith("def "):
+            text = line[len("def "):].rstrip()
+            text = text[:-len(": ...")] if text.endswith(": ...") else text
+            out.append(_spelled_out(stub, text))
+    return out
+
+
+def property_type(stub, name, prop):
+    """A property's type as its stub writes it (spelled out), or None when unknown."""
+    getter = stub.prop(name, prop)[1]
+    m = re.search(r"-> (.+): \.\.\.$", getter)
+    text = _spelled_out(stub, m.group(1)) if m else None
+    return None if text in (None, "typing.Any") else text
+
+
+def _spelled_out(stub, text):
+    """Replaces the stub's private module aliases (_pywintypes.X) by the modules' names."""
     aliases = {}
     for imp in stub.imports:
         m = re.match(r"import (\S+) as (\S+)$", imp)
         if m:
             aliases[m.group(2)] = m.group(1)
-    out = []
-    for line in lines:
-        if line.startswith("def "):
-            text = line[len("def "):].rstrip()
-            text = text[:-len(": ...")] if text.endswith(": ...") else text
-            out.append(re.sub(r"\b(_[A-Za-z0-9_]+)\.", lambda m: aliases.get(m.group(1), m.group(1)) + ".", text))
-    return out
+    return re.sub(r"\b(_[A-Za-z0-9_]+)\.", lambda m: aliases.get(m.group(1), m.group(1)) + ".", text)
 
 
 def generate():

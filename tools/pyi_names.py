@@ -124,3 +124,18 @@ def locate_in(dirs):
                     return c
         return None
     return locate
+
+
+def types_pywin32_modules(root):
+    """The importable module names types-pywin32 describes (top-level ones:
+    win32/, win32/lib/ and pythonwin/ modules, and the *-stubs packages)."""
+    names = set()
+    for folder in ("win32-stubs", os.path.join("win32-stubs", "lib"), "pythonwin-stubs"):
+        path = os.path.join(root, folder)
+        if os.path.isdir(path):
+            names.update(n[:-4] for n in os.listdir(path) if n.endswith(".pyi") and n != "__init__.pyi")
+    for entry in os.listdir(root):
+        if entry.endswith("-stubs") and not entry.startswith("_"):
+            names.add(entry[:-len("-stubs")])
+    # Packages of stubs whose modules are listed above, or COM's packages.
+    return sorted(names - {"win32", "pythonwin", "win32com", "win32comext", "isapi"})

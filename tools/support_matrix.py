@@ -16,7 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import api_inventory  # noqa: E402
-from pyi_names import StubReader, locate_types_pywin32, types_pywin32_root  # noqa: E402
+from pyi_names import StubReader, locate_types_pywin32, types_pywin32_modules, types_pywin32_root  # noqa: E402
 
 
 def matrix():
@@ -38,6 +38,15 @@ def matrix():
                             if kind == "function" and not n.startswith("_") and n not in ours)
         rows.append((modname, present, unsupported, absent))
     return rows
+
+
+def modules_not_shipped():
+    """Modules types-pywin32 describes that we do not ship (importing one is ImportError)."""
+    root = types_pywin32_root()
+    if root is None:
+        return []
+    ours = set(api_inventory.public_module_names())
+    return [m for m in types_pywin32_modules(root) if m not in ours]
 
 
 def _cell(text):
@@ -88,7 +97,10 @@ def render(rows):
         render_unsupported(rows),
         "## Absent functions", "",
         "Functions of types-pywin32 that the module does not export (using one is AttributeError).", "",
-        render_absent(rows)])
+        render_absent(rows),
+        "## Modules not shipped", "",
+        "Modules types-pywin32 describes that this package does not have (importing one is ImportError).", "",
+        ", ".join(f"`{m}`" for m in modules_not_shipped()) or "None.", ""])
 
 
 def main():
