@@ -238,11 +238,35 @@ def NetUserModalsGet(server, level, /):
 
 
 def NetUserModalsSet(server, level, data, /):
-    """Not supported: the password policy is /etc/login.defs and PAM's (_net.ERROR_NOT_SUPPORTED)."""
-    _unsupported("NetUserModalsSet")
+    """Sets the password and lockout policy.
+
+    On POSIX: not supported (the password policy is /etc/login.defs and PAM's).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetUserModalsSet")
 
 
 # --- Groups ----------------------------------------------------------------------
+
+def _enum_groups(server, level, levels, build, resume, pref_len, function):
+    _net.check_local(server, function)
+    _level(level, levels, function)
+    return _net.paged(_accounts.all_groups(), lambda gr: build(gr, level), resume, pref_len, function)
+
+
+def _group_info(server, groupname, level, levels, build, function):
+    _net.check_local(server, function)
+    _net.check_str(groupname, "the group name", function)
+    _level(level, levels, function)
+    return build(_group(groupname, function), level)
+
+
+def _group_members(server, group_name, level, levels, build, resume, pref_len, function):
+    _net.check_local(server, function)
+    _net.check_str(group_name, "the group name", function)
+    _level(level, levels, function)
+    members = _accounts.group_members(_group(group_name, function))
+    return _net.paged(members, lambda name: build(name, level), resume, pref_len, function)
+
 
 def NetGroupEnum(server, level, resumeHandle=0, prefLen=_MAX_PREFERRED_LENGTH, /):
     """Enumerates the groups: ([GROUP_INFO_<level> dict, ...], total, resume handle).
@@ -250,10 +274,8 @@ def NetGroupEnum(server, level, resumeHandle=0, prefLen=_MAX_PREFERRED_LENGTH, /
     level: 0, 1, 2 (group_id: the gid) or 3 (group_sid). Errors: ERROR_INVALID_LEVEL.
     On POSIX: the groups of NSS (getent group order); comments are empty.
     """
-    _net.check_local(server, "NetGroupEnum")
-    _level(level, _accounts.GROUP_LEVELS, "NetGroupEnum")
-    return _net.paged(_accounts.all_groups(), lambda gr: _accounts.group_info(gr, level), resumeHandle, prefLen,
-                 "NetGroupEnum")
+    return _enum_groups(server, level, _accounts.GROUP_LEVELS, _accounts.group_info, resumeHandle, prefLen,
+                        "NetGroupEnum")
 
 
 def NetGroupGetInfo(server, groupname, level, /):
@@ -261,10 +283,7 @@ def NetGroupGetInfo(server, groupname, level, /):
 
     Errors: NERR_GroupNotFound, ERROR_INVALID_LEVEL, TypeError.
     """
-    _net.check_local(server, "NetGroupGetInfo")
-    _net.check_str(groupname, "the group name", "NetGroupGetInfo")
-    _level(level, _accounts.GROUP_LEVELS, "NetGroupGetInfo")
-    return _accounts.group_info(_group(groupname, "NetGroupGetInfo"), level)
+    return _group_info(server, groupname, level, _accounts.GROUP_LEVELS, _accounts.group_info, "NetGroupGetInfo")
 
 
 def NetGroupGetUsers(server, groupName, level, resumeHandle=0, prefLen=4096, /):
@@ -273,12 +292,8 @@ def NetGroupGetUsers(server, groupName, level, resumeHandle=0, prefLen=4096, /):
     level: 0 or 1. Errors: NERR_GroupNotFound, ERROR_INVALID_LEVEL.
     On POSIX: the listed members, then the users whose primary group it is.
     """
-    _net.check_local(server, "NetGroupGetUsers")
-    _net.check_str(groupName, "the group name", "NetGroupGetUsers")
-    _level(level, _accounts.GROUP_USER_LEVELS, "NetGroupGetUsers")
-    members = _accounts.group_members(_group(groupName, "NetGroupGetUsers"))
-    return _net.paged(members, lambda name: _accounts.group_user_info(name, level), resumeHandle, prefLen,
-                 "NetGroupGetUsers")
+    return _group_members(server, groupName, level, _accounts.GROUP_USER_LEVELS, _accounts.group_user_info,
+                          resumeHandle, prefLen, "NetGroupGetUsers")
 
 
 def _add_group(server, level, data, levels, function):
@@ -391,10 +406,8 @@ def NetLocalGroupEnum(server, level, resumeHandle=0, prefLen=_MAX_PREFERRED_LENG
     level: 0 or 1. Errors: ERROR_INVALID_LEVEL.
     On POSIX: the same POSIX groups as NetGroupEnum; comments are empty.
     """
-    _net.check_local(server, "NetLocalGroupEnum")
-    _level(level, _accounts.LOCALGROUP_LEVELS, "NetLocalGroupEnum")
-    return _net.paged(_accounts.all_groups(), lambda gr: _accounts.localgroup_info(gr, level), resumeHandle, prefLen,
-                 "NetLocalGroupEnum")
+    return _enum_groups(server, level, _accounts.LOCALGROUP_LEVELS, _accounts.localgroup_info, resumeHandle,
+                        prefLen, "NetLocalGroupEnum")
 
 
 def NetLocalGroupGetInfo(server, groupname, level, /):
@@ -402,10 +415,8 @@ def NetLocalGroupGetInfo(server, groupname, level, /):
 
     Errors: NERR_GroupNotFound, ERROR_INVALID_LEVEL, TypeError.
     """
-    _net.check_local(server, "NetLocalGroupGetInfo")
-    _net.check_str(groupname, "the group name", "NetLocalGroupGetInfo")
-    _level(level, _accounts.LOCALGROUP_LEVELS, "NetLocalGroupGetInfo")
-    return _accounts.localgroup_info(_group(groupname, "NetLocalGroupGetInfo"), level)
+    return _group_info(server, groupname, level, _accounts.LOCALGROUP_LEVELS, _accounts.localgroup_info,
+                       "NetLocalGroupGetInfo")
 
 
 def NetLocalGroupGetMembers(server, groupName, level, resumeHandle=0, prefLen=4096, /):
@@ -416,12 +427,8 @@ def NetLocalGroupGetMembers(server, groupName, level, resumeHandle=0, prefLen=40
     On POSIX: the listed members, then the users whose primary group it is;
     domainandname is "<COMPUTERNAME>\\<user>".
     """
-    _net.check_local(server, "NetLocalGroupGetMembers")
-    _net.check_str(groupName, "the group name", "NetLocalGroupGetMembers")
-    _level(level, _accounts.MEMBER_LEVELS, "NetLocalGroupGetMembers")
-    members = _accounts.group_members(_group(groupName, "NetLocalGroupGetMembers"))
-    return _net.paged(members, lambda name: _accounts.member_info(name, level), resumeHandle, prefLen,
-                 "NetLocalGroupGetMembers")
+    return _group_members(server, groupName, level, _accounts.MEMBER_LEVELS, _accounts.member_info,
+                          resumeHandle, prefLen, "NetLocalGroupGetMembers")
 
 
 def NetLocalGroupAdd(server, level, data, /):
@@ -475,7 +482,8 @@ def _member_user(member, level, function):
         raise TypeError("%s: domainandname must be a str" % function)
     pw = _accounts.find_user(name)
     if pw is None:
-        raise _net.net_error(_net.ERROR_INVALID_MEMBER if _accounts.find_group(name) else _net.ERROR_NO_SUCH_MEMBER, function)
+        code = _net.ERROR_INVALID_MEMBER if _accounts.find_group(name) else _net.ERROR_NO_SUCH_MEMBER
+        raise _net.net_error(code, function)
     return pw
 
 
@@ -574,8 +582,11 @@ def NetServerEnum(server, level, type=_SV_TYPE_ALL, domain=None, resumeHandle=0,
 
 
 def NetServerSetInfo(server, level, data, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): server parameters are not settable here."""
-    _unsupported("NetServerSetInfo")
+    """Sets a server's parameters.
+
+    On POSIX: not supported (server parameters are not settable here).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetServerSetInfo")
 
 
 def NetServerDiskEnum(server, level, /):
@@ -590,13 +601,19 @@ def NetServerDiskEnum(server, level, /):
 
 
 def NetServerComputerNameAdd(ServerName, EmulatedDomainName, EmulatedServerName, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): no NetBIOS name service here."""
-    _unsupported("NetServerComputerNameAdd")
+    """Adds an emulated server name.
+
+    On POSIX: not supported (no NetBIOS name service here).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetServerComputerNameAdd")
 
 
 def NetServerComputerNameDel(ServerName, EmulatedServerName, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): no NetBIOS name service here."""
-    _unsupported("NetServerComputerNameDel")
+    """Removes an emulated server name.
+
+    On POSIX: not supported (no NetBIOS name service here).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetServerComputerNameDel")
 
 
 def NetWkstaGetInfo(server, level, /):
@@ -615,8 +632,11 @@ def NetWkstaGetInfo(server, level, /):
 
 
 def NetWkstaSetInfo(server, level, data, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED)."""
-    _unsupported("NetWkstaSetInfo")
+    """Sets a workstation's parameters.
+
+    On POSIX: not supported (no LAN Manager workstation to configure).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetWkstaSetInfo")
 
 
 def NetWkstaUserEnum(server, level, resumeHandle=0, prefLen=_MAX_PREFERRED_LENGTH, /):
@@ -632,18 +652,27 @@ def NetWkstaUserEnum(server, level, resumeHandle=0, prefLen=_MAX_PREFERRED_LENGT
 
 
 def NetWkstaTransportEnum(server, level, resumeHandle=0, prefLen=_MAX_PREFERRED_LENGTH, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): there is no SMB redirector of ours."""
-    _unsupported("NetWkstaTransportEnum")
+    """Lists the redirector's transports.
+
+    On POSIX: not supported (there is no SMB redirector of ours).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetWkstaTransportEnum")
 
 
 def NetWkstaTransportAdd(server, level, data, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED)."""
-    _unsupported("NetWkstaTransportAdd")
+    """Binds the redirector to a transport.
+
+    On POSIX: not supported (there is no SMB redirector of ours).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetWkstaTransportAdd")
 
 
 def NetWkstaTransportDel(server, TransportName, ucond=0, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED)."""
-    _unsupported("NetWkstaTransportDel")
+    """Unbinds a transport from the redirector.
+
+    On POSIX: not supported (there is no SMB redirector of ours).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetWkstaTransportDel")
 
 
 def NetGetDCName(server=None, domain=None, /):
@@ -706,8 +735,11 @@ def NetValidateName(Server, Name, NameType, Account=None, Password=None, /):
 
 
 def NetValidatePasswordPolicy(Server, Qualifier, ValidationType, arg, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): password policy is PAM's."""
-    _unsupported("NetValidatePasswordPolicy")
+    """Checks a password against the policy.
+
+    On POSIX: not supported (password policy is PAM's).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetValidatePasswordPolicy")
 
 
 # --- Shares ------------------------------------------------------------------------
@@ -800,8 +832,11 @@ def NetShareDel(server, shareName, reserved=0, /):
 
 
 def NetShareSetInfo(server, netname, level, data, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): delete and add the share instead."""
-    _unsupported("NetShareSetInfo")
+    """Changes a share's parameters.
+
+    On POSIX: not supported (delete and add the share instead).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetShareSetInfo")
 
 
 def NetShareCheck(server, deviceName, /):
@@ -848,65 +883,104 @@ def NetUseGetInfo(server, usename, level=0, /):
 
 
 def NetUseAdd(server, level, data, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): mount the share with mount.cifs."""
-    _unsupported("NetUseAdd")
+    """Connects to a shared resource.
+
+    On POSIX: not supported (mount the share with mount.cifs).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetUseAdd")
 
 
 def NetUseDel(server, useName, forceCond=0, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): unmount the share with umount."""
-    _unsupported("NetUseDel")
+    """Ends a connection to a shared resource.
+
+    On POSIX: not supported (unmount the share with umount).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetUseDel")
 
 
 def NetSessionEnum(level, server=None, client=None, username=None, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): SMB sessions are Samba's (smbstatus)."""
-    _unsupported("NetSessionEnum")
+    """Lists a server's SMB sessions.
+
+    On POSIX: not supported (SMB sessions are Samba's (smbstatus)).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetSessionEnum")
 
 
 def NetSessionDel(server, client=None, username=None, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED)."""
-    _unsupported("NetSessionDel")
+    """Ends SMB sessions.
+
+    On POSIX: not supported (SMB sessions are Samba's (smbstatus)).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetSessionDel")
 
 
 def NetSessionGetInfo(level, server, client, username, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED)."""
-    _unsupported("NetSessionGetInfo")
+    """Describes an SMB session.
+
+    On POSIX: not supported (SMB sessions are Samba's (smbstatus)).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetSessionGetInfo")
 
 
 def NetFileEnum(level, servername=None, basepath=None, username=None, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): files opened over SMB are Samba's."""
-    _unsupported("NetFileEnum")
+    """Lists files opened over SMB.
+
+    On POSIX: not supported (files opened over SMB are Samba's).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetFileEnum")
 
 
 def NetFileClose(servername, fileid, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED)."""
-    _unsupported("NetFileClose")
+    """Closes a file opened over SMB.
+
+    On POSIX: not supported (files opened over SMB are Samba's).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetFileClose")
 
 
 def NetFileGetInfo(level, servername, fileid, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED)."""
-    _unsupported("NetFileGetInfo")
+    """Describes a file opened over SMB.
+
+    On POSIX: not supported (files opened over SMB are Samba's).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetFileGetInfo")
 
 
 def NetStatisticsGet(server, service, level, options, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): no LanmanServer/Workstation statistics."""
-    _unsupported("NetStatisticsGet")
+    """A service's LAN Manager statistics.
+
+    On POSIX: not supported (no LanmanServer/Workstation statistics).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetStatisticsGet")
 
 
 def NetMessageBufferSend(domain, userName, fromName, message, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): there is no messenger service."""
-    _unsupported("NetMessageBufferSend")
+    """Sends a message to a messenger alias.
+
+    On POSIX: not supported (there is no messenger service).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetMessageBufferSend")
 
 
 def NetMessageNameAdd(server, msgname, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): there is no messenger service."""
-    _unsupported("NetMessageNameAdd")
+    """Adds a messenger alias.
+
+    On POSIX: not supported (there is no messenger service).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetMessageNameAdd")
 
 
 def NetMessageNameDel(server, msgname, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): there is no messenger service."""
-    _unsupported("NetMessageNameDel")
+    """Removes a messenger alias.
+
+    On POSIX: not supported (there is no messenger service).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetMessageNameDel")
 
 
 def NetMessageNameEnum(Server, /):
-    """Not supported (_net.ERROR_NOT_SUPPORTED): there is no messenger service."""
-    _unsupported("NetMessageNameEnum")
+    """Lists the messenger aliases.
+
+    On POSIX: not supported (there is no messenger service).
+    """
+    raise _net.net_error(_net.ERROR_NOT_SUPPORTED, "NetMessageNameEnum")
