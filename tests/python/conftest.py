@@ -26,6 +26,10 @@ SESSION_ROOT = tempfile.mkdtemp(prefix="w32t-", dir=_outer_root)
 os.environ["PYWIN32_POSIX_ROOT"] = SESSION_ROOT
 # A test run is never the user's disabled environment.
 os.environ.pop("PYWIN32_POSIX_DISABLE", None)
+# Services run under the embedded manager's own supervision, even on a
+# machine that systemd runs: the tests never leave units in the user's
+# systemd (the systemd backend's tests start a private one).
+os.environ["PYWIN32_POSIX_SCM_BACKEND"] = "embedded"
 
 
 def pytest_unconfigure(config):

@@ -30,6 +30,7 @@
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
 #include "w32/io/unique_fd.h"
+#include "w32/svc/systemd_launcher.h"
 #include "w32/kernel/session_root.h"
 #include "w32/process/proc_stat.h"
 #include "w32/process/command_line.h"
@@ -493,6 +494,15 @@ void Manager::launch(Service& s) {
     }
     std::string log_path = log_dir + "/" + fold_name(s.config.name) + ".log";
     std::string env_service = "PYWIN32_POSIX_SERVICE=" + s.config.name;
+    if (systemd_) {
+        pid_t pid = 0;
+        try {
+            pid = start_transient_unit(*systemd_, s.config, argv, {env_service}, log_path);
+        } catch (const Win32Error& e) {
+            return fail_start(s, e.code());
+        }
+        return watch_started(s, pid, false);
+    }
 
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
@@ -537,9 +547,13 @@ void Manager::launch(Service& s) {
         ::waitpid(pid, nullptr, 0);
         return fail_start(s, win32_from_errno(exec_errno));
     }
+    watch_started(s, pid, true);
+}
+
+void Manager::watch_started(Service& s, pid_t pid, bool our_child) {
     int fd = pidfd_open(pid);
     s.pid = pid;
-    s.our_child = true;
+    s.our_child = our_child;
     s.start_time = process::process_start_time(pid);
     s.status.process_id = static_cast<uint32_t>(pid);
     s.start_deadline = Clock::now() + options_.start_timeout;

@@ -21,6 +21,7 @@
 #include "w32/svc/protocol.h"
 #include "w32/svc/service_store.h"
 #include "w32/svc/service_types.h"
+#include "w32/svc/systemd_launcher.h"
 
 namespace w32::svc::detail {
 
@@ -114,6 +115,8 @@ private:
     uint32_t request_start(Service& s, const std::vector<std::string>& args, std::set<std::string>& visiting);
     void advance_starts();
     void launch(Service& s);
+    // Watches a started process (pidfd) and gives it its start deadline.
+    void watch_started(Service& s, pid_t pid, bool our_child);
     void fail_start(Service& s, uint32_t error);
     void set_status(Service& s, const ServiceStatus& status);
     void became_stopped(Service& s, bool failure);
@@ -125,6 +128,8 @@ private:
     void persist_running(Service& s);
 
     ManagerOptions options_;
+    // Set when service processes run as systemd units (systemd_launcher.h).
+    std::optional<SystemdBackend> systemd_ = systemd_backend_from_environment();
     UniqueFd lock_fd_, listen_fd_, epoll_fd_, signal_fd_;
     std::unique_ptr<ServiceStore> store_;
     std::map<std::string, Service> services_;  // folded name -> service
