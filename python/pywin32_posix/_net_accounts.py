@@ -64,19 +64,29 @@ def all_groups():
 
 
 def find_user(name):
-    """The passwd entry of `name` ("DOMAIN\\name" taken), or None."""
+    """The passwd entry of `name` ("DOMAIN\\name" taken), or None. An exact
+    match first; else the one user whose name differs only in case (Windows'
+    names are case-insensitive)."""
+    name = strip_domain(name)
     try:
-        return pwd.getpwnam(strip_domain(name))
+        return pwd.getpwnam(name)
     except (KeyError, ValueError):
-        return None
+        return _case_insensitive(name, all_users(), lambda p: p.pw_name)
 
 
 def find_group(name):
-    """The group entry of `name` ("DOMAIN\\name" taken), or None."""
+    """The group entry of `name` ("DOMAIN\\name" taken), or None; matched as find_user."""
+    name = strip_domain(name)
     try:
-        return grp.getgrnam(strip_domain(name))
+        return grp.getgrnam(name)
     except (KeyError, ValueError):
-        return None
+        return _case_insensitive(name, all_groups(), lambda g: g.gr_name)
+
+
+def _case_insensitive(name, entries, key):
+    folded = name.casefold()
+    found = [entry for entry in entries if key(entry).casefold() == folded]
+    return found[0] if len(found) == 1 else None
 
 
 def strip_domain(name):

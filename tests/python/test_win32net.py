@@ -418,3 +418,13 @@ def test_constants_have_windows_values():
             win32netcon.USER_PRIV_ADMIN, win32netcon.SV_TYPE_ALL, win32netcon.STYPE_SPECIAL,
             win32netcon.LG_INCLUDE_INDIRECT) == (-1, 2, 2, 2, -1, -0x80000000, 1)
     assert (win32net.USE_NOFORCE, win32net.USE_FORCE, win32net.USE_LOTS_OF_FORCE) == (0, 1, 2)
+
+
+def test_names_match_without_case_as_windows(passwd, groups):
+    names = [p[0] for p in passwd]
+    for name in names[:10]:
+        if sum(n.casefold() == name.casefold() for n in names) == 1:
+            assert win32net.NetUserGetInfo(None, name.upper(), 0) == {"name": name}
+    group = groups[0][0]
+    if sum(g[0].casefold() == group.casefold() for g in groups) == 1:
+        assert win32net.NetLocalGroupGetInfo(None, group.upper(), 0) == {"name": group}
