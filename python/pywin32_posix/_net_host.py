@@ -82,11 +82,43 @@ def samba_conf_path():
     return os.environ.get(SMB_CONF_ENV) or None
 
 
+_config_cache = {"key": None, "value": None}
+
+
+def _config_key():
+    """What the configuration's text depends on: the stat of smb.conf and of
+    the files its include lines name (testparm takes ~20 ms; this ~20 us)."""
+    path = samba_conf_path() or "/etc/samba/smb.conf"
+    key = [path]
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            includes = [line.partition("=")[2].strip() for line in f
+                        if line.strip().lower().replace(" ", "").startswith("include=")]
+    except OSError:
+        return None
+    for name in [path] + includes:
+        try:
+            st = os.stat(name)
+            key.append((name, st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            key.append((name, None))
+    return tuple(key)
+
+
 def samba_config():
     """Samba's effective configuration as [(section, {parameter: value})]
-    (testparm -s), or [] when Samba is absent or its configuration broken."""
+    (testparm -s), or [] when Samba is absent or its configuration broken.
+    Read again when smb.conf or a file it includes changes."""
     if not samba_present():
         return []
+    key = _config_key()
+    if key is not None and _config_cache["key"] == key:
+        return _config_cache["value"]
+    _config_cache.update(key=key, value=_read_samba_config())
+    return _config_cache["value"]
+
+
+def _read_samba_config():
     argv = ["testparm", "-s", "--suppress-prompt"]
     if samba_conf_path():
         argv.append(samba_conf_path())

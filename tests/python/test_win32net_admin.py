@@ -326,6 +326,18 @@ def test_shares_from_samba_config(smb_conf):
     assert win32net.NetServerGetInfo(None, 101)["comment"] == "test box"
 
 
+def test_shares_follow_edits_of_the_config_and_its_includes(smb_conf, tmp_path):
+    conf, share_dir = smb_conf
+    assert "extra" not in [s[0] for s in win32net.NetShareEnum(None)]
+    included = tmp_path / "extra.conf"
+    included.write_text("[extra]\n    path = %s\n    comment = first\n" % share_dir)
+    with open(conf, "a") as f:
+        f.write("include = %s\n" % included)
+    assert win32net.NetShareGetInfo(None, "extra", 1)["remark"] == "first"
+    included.write_text("[extra]\n    path = %s\n    comment = second, longer\n" % share_dir)
+    assert win32net.NetShareGetInfo(None, "extra", 1)["remark"] == "second, longer"
+
+
 @needs_root
 def test_share_add_and_delete(smb_conf, tmp_path):
     conf, _ = smb_conf
