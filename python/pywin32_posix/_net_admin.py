@@ -21,6 +21,8 @@ _USER_TOOL_EXITS = {3: ERROR_INVALID_PARAMETER, 6: NERR_UserNotFound, 9: NERR_Us
 _GROUP_TOOL_EXITS = {3: ERROR_INVALID_PARAMETER, 6: NERR_GroupNotFound, 8: ERROR_MEMBERS_PRIMARY_GROUP,
                      9: NERR_GroupExists}
 LOGIN_DEFS = "/etc/login.defs"
+# The tools wait for each other's locks (shadow-utils retries for about 15 s).
+TOOL_TIMEOUT = 120
 
 
 def _tool(name):
@@ -38,7 +40,11 @@ def run(argv, function, exits, stdin=None):
     except FileNotFoundError:
         raise error(ERROR_INTERNAL_ERROR, function, "%s is not installed" % argv[0]) from None
     env = dict(os.environ, LC_ALL="C")
-    done = subprocess.run(argv, input=stdin, capture_output=True, text=True, env=env, check=False)
+    try:
+        done = subprocess.run(argv, input=stdin, capture_output=True, text=True, env=env, check=False,
+                              timeout=TOOL_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise error(ERROR_INTERNAL_ERROR, function, "%s did not finish in %d s" % (argv[0], TOOL_TIMEOUT)) from None
     if done.returncode != 0:
         code = exits.get(done.returncode)
         if code is not None:

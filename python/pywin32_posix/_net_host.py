@@ -122,7 +122,11 @@ def _read_samba_config():
     argv = ["testparm", "-s", "--suppress-prompt"]
     if samba_conf_path():
         argv.append(samba_conf_path())
-    done = subprocess.run(argv, capture_output=True, text=True, env=dict(os.environ, LC_ALL="C"), check=False)
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, env=dict(os.environ, LC_ALL="C"), check=False,
+                              timeout=60)
+    except subprocess.TimeoutExpired:
+        return []
     if done.returncode != 0:
         return []
     sections = []
@@ -227,7 +231,10 @@ def delete_share(name):
 
 def _reload_smbd():
     if shutil.which("smbcontrol"):
-        subprocess.run(["smbcontrol", "smbd", "reload-config"], capture_output=True, check=False)
+        try:
+            subprocess.run(["smbcontrol", "smbd", "reload-config"], capture_output=True, check=False, timeout=30)
+        except subprocess.TimeoutExpired:
+            pass  # smbd rereads its configuration on its own, every minute
 
 
 # --- SMB mounts ("uses") ------------------------------------------------------
