@@ -4,6 +4,7 @@
 #include "handle.h"
 #include "modules.h"
 #include "w32/process/process_object.h"
+#include "w32/process/thread_object.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -24,6 +25,14 @@ void bind_process_functions(nb::module_ m) {
           "reqdAccess"_a, "bInherit"_a, "pid"_a,
           "A handle to a running process; waiting on it returns when the process ends. "
           "ERROR_INVALID_PARAMETER when no such process runs.");
+    m.def("OpenThread",
+          [](uint32_t access, int inherit, uint32_t tid) {
+              return PyHandle(proc::open_thread(access, inherit != 0, tid));
+          },
+          "reqdAccess"_a, "bInherit"_a, "pid"_a,
+          "A handle to the thread with this id (a Linux task id: threading.get_native_id(), "
+          "GetCurrentThreadId), of this or another process the user may see; waiting on it returns "
+          "when the thread ends. ERROR_INVALID_PARAMETER when no such thread runs.");
     m.def("DuplicateHandle",
           [](HandleArg source_process, HandleArg source, HandleArg target_process, uint32_t access,
              int inherit, uint32_t options) {

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -28,6 +29,7 @@
 #include "w32/paths/drive_table.h"
 #include "w32/process/command_line.h"
 #include "w32/process/process_object.h"
+#include "w32/process/thread_object.h"
 #include "w32/sync/sync_objects.h"
 
 extern char** environ;
@@ -248,12 +250,15 @@ UniqueFd std_fd(Handle h, bool use, int which, bool inherit_handles, const char*
 
 }  // namespace
 
+// Each class's band holds its nice value +-2, where the thread priority
+// levels LOWEST..HIGHEST put a thread (thread_object.h), so that setting a
+// main thread's level does not change what its process's class reads as.
 uint32_t priority_class_of_nice(int nice_value) noexcept {
     if (nice_value >= 15) return kIdlePriorityClass;
-    if (nice_value >= 5) return kBelowNormalPriorityClass;
-    if (nice_value >= 0) return kNormalPriorityClass;
-    if (nice_value >= -5) return kAboveNormalPriorityClass;
-    if (nice_value >= -15) return kHighPriorityClass;
+    if (nice_value >= 3) return kBelowNormalPriorityClass;
+    if (nice_value >= -2) return kNormalPriorityClass;
+    if (nice_value >= -7) return kAboveNormalPriorityClass;
+    if (nice_value >= -14) return kHighPriorityClass;
     return kRealtimePriorityClass;
 }
 
@@ -267,6 +272,32 @@ int nice_of_priority_class(uint32_t priority_class, const char* function) {
     case kRealtimePriorityClass: return -20;
     default: throw_win32(err::kInvalidParameter, function);
     }
+}
+
+std::string encode_startup_fields(const StartupFields& f, int32_t creator_pid) {
+    const uint32_t numbers[] = {f.flags,  f.show_window,   f.x,           f.y,
+                                f.x_size, f.y_size,        f.x_count_chars, f.y_count_chars,
+                                f.fill_attribute};
+    bool all_default = !f.desktop && !f.title;
+    for (uint32_t n : numbers) all_default = all_default && n == 0;
+    if (all_default) return {};
+    static constexpr char kHex[] = "0123456789abcdef";
+    auto hex_text = [](const std::optional<std::string>& text) {
+        if (!text) return std::string("-");
+        std::string out;
+        for (unsigned char c : *text) {
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+        return out;
+    };
+    std::string out = std::to_string(creator_pid) + ";";
+    char buf[16];
+    for (size_t i = 0; i < std::size(numbers); ++i) {
+        std::snprintf(buf, sizeof buf, i ? ",%x" : "%x", numbers[i]);
+        out += buf;
+    }
+    return out + ";" + hex_text(f.desktop) + ";" + hex_text(f.title);
 }
 
 ProcessInformation create_process(const CreateProcessParams& p) {
@@ -322,10 +353,16 @@ ProcessInformation create_process(const CreateProcessParams& p) {
 
     // The environment: the given one (plus the session), or ours.
     std::vector<std::string> env_strings;
-    bool own_environment = !p.environment && inherited_objects.empty() && inherited_fds.empty();
+    std::string startup_record = encode_startup_fields(p.startup, static_cast<int32_t>(::getpid()));
+    bool own_environment =
+        !p.environment && inherited_objects.empty() && inherited_fds.empty() && startup_record.empty();
     if (!own_environment && !p.environment) {
         for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
     }
+    // Ours, not the creator's: a record this process was given is not passed on.
+    static const std::string kStartupPrefix = std::string(kStartupInfoVariable) + "=";
+    std::erase_if(env_strings, [](const std::string& e) { return e.rfind(kStartupPrefix, 0) == 0; });
+    if (!startup_record.empty()) env_strings.push_back(kStartupPrefix + startup_record);
     if (!inherited_objects.empty()) env_strings.push_back(std::string(sync::kInheritedHandlesVariable) + "=1");
     if (!inherited_fds.empty())
         env_strings.push_back(std::string(io::kInheritedDescriptorsVariable) + "=" + inherited_fd_list);
@@ -488,6 +525,7 @@ uint32_t get_exit_code_process(Handle h) {
 }
 
 uint32_t get_exit_code_thread(Handle h) {
+    if (auto code = started_thread_exit_code(h, "GetExitCodeThread")) return *code;
     auto thread = thread_of(h, "GetExitCodeThread");
     if (Children::instance().is_child(thread->pid())) {
         auto code = Children::instance().exit_code(thread->pid(), "GetExitCodeThread");
@@ -512,12 +550,19 @@ void terminate_process(Handle h, uint32_t exit_code) {
 uint32_t resume_thread(Handle h) {
     // The calling thread runs: its suspend count is 0.
     if (h == kCurrentThreadPseudoHandle) return 0;
+    if (auto previous = resume_started_thread(h)) return *previous;
     return thread_of(h, "ResumeThread")->resume();
 }
 
 uint32_t suspend_thread(Handle h) {
     if (h == kCurrentThreadPseudoHandle) throw_win32(err::kNotSupported, "SuspendThread");
+    if (auto previous = suspend_started_thread(h)) return *previous;
     return thread_of(h, "SuspendThread")->suspend();
+}
+
+std::optional<int32_t> main_thread_pid(const KernelObject& object) noexcept {
+    if (auto* thread = dynamic_cast<const MainThreadObject*>(&object)) return thread->pid();
+    return std::nullopt;
 }
 
 uint32_t thread_process_id(Handle h) { return static_cast<uint32_t>(thread_of(h, "GetThreadId")->pid()); }

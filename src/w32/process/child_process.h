@@ -38,6 +38,21 @@ struct StdHandles {
     Handle input = 0, output = 0, error = 0;
 };
 
+// The STARTUPINFO fields other than the std handles, which the child reads
+// back with GetStartupInfo (from kStartupInfoVariable, made for the creator's
+// pid so that the child's own children do not take it for theirs).
+struct StartupFields {
+    uint32_t flags = 0, show_window = 0, x = 0, y = 0, x_size = 0, y_size = 0;
+    uint32_t x_count_chars = 0, y_count_chars = 0, fill_attribute = 0;
+    std::optional<std::string> desktop, title;
+};
+inline constexpr const char* kStartupInfoVariable = "PYWIN32_POSIX_STARTUPINFO";
+
+// "<creator pid>;<the nine numbers, hex, comma-separated>;<desktop>;<title>",
+// the strings hex-encoded UTF-8 or "-" for none; empty when every field is
+// its default (the child then reads defaults without it).
+std::string encode_startup_fields(const StartupFields& fields, int32_t creator_pid);
+
 struct CreateProcessParams {
     std::optional<std::string> application;
     std::optional<std::string> command_line;
@@ -46,6 +61,7 @@ struct CreateProcessParams {
     std::optional<std::vector<std::string>> environment;  // NAME=VALUE; nullopt: ours
     std::optional<std::string> current_directory;
     StdHandles std_handles;
+    StartupFields startup;
 };
 
 struct ProcessInformation {
@@ -83,6 +99,8 @@ uint32_t suspend_thread(Handle thread);
 
 // The process id behind a thread handle of a created process.
 uint32_t thread_process_id(Handle thread);
+// The pid of a created process when `object` is its main thread's object.
+std::optional<int32_t> main_thread_pid(const KernelObject& object) noexcept;
 
 // Windows' priority class of a nice value and back.
 uint32_t priority_class_of_nice(int nice_value) noexcept;

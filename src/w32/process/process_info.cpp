@@ -17,6 +17,7 @@
 #include "w32/error/win32_error.h"
 #include "w32/process/child_process.h"
 #include "w32/process/process_object.h"
+#include "w32/process/thread_object.h"
 
 namespace w32::process {
 
@@ -28,9 +29,9 @@ pid_t pid_of(Handle h, const char* function) { return process_of(h, function)->p
 
 std::string proc_path(pid_t pid, const char* leaf) { return "/proc/" + std::to_string(pid) + "/" + leaf; }
 
-// /proc/PID/stat's fields after the command name (field 3 is index 0).
-std::vector<std::string> stat_fields(pid_t pid, const char* function) {
-    std::ifstream f(proc_path(pid, "stat"));
+// A /proc stat file's fields after the command name (field 3 is index 0).
+std::vector<std::string> stat_fields_at(const std::string& path, const char* function) {
+    std::ifstream f(path);
     std::string line;
     if (!std::getline(f, line)) throw_win32(err::kInvalidHandle, function);  // gone
     size_t close = line.rfind(')');
@@ -40,6 +41,10 @@ std::vector<std::string> stat_fields(pid_t pid, const char* function) {
     for (std::string field; rest >> field;) fields.push_back(field);
     if (fields.size() < 20) throw_win32(err::kInvalidData, function);
     return fields;
+}
+
+std::vector<std::string> stat_fields(pid_t pid, const char* function) {
+    return stat_fields_at(proc_path(pid, "stat"), function);
 }
 
 uint64_t field(const std::vector<std::string>& fields, int stat_field_number) {
@@ -76,8 +81,11 @@ uint64_t filetime_from_unix_ns(uint64_t unix_ns) noexcept { return kFiletimeUnix
 
 ProcessTimes get_process_times(Handle h) {
     const char* fn = "GetProcessTimes";
-    pid_t pid = pid_of(h, fn);
-    auto f = stat_fields(pid, fn);
+    return times_from_stat(proc_path(pid_of(h, fn), "stat"), fn);
+}
+
+ProcessTimes times_from_stat(const std::string& stat_path, const char* fn) {
+    auto f = stat_fields_at(stat_path, fn);
     ProcessTimes t;
     t.user_100ns = ticks_to_100ns(field(f, 14));
     t.kernel_100ns = ticks_to_100ns(field(f, 15));
@@ -175,10 +183,34 @@ uint32_t get_priority_class(Handle h) {
 void set_priority_class(Handle h, uint32_t priority_class) {
     const char* fn = "SetPriorityClass";
     pid_t pid = pid_of(h, fn);
-    int nice_value = nice_of_priority_class(priority_class, fn);
-    if (::setpriority(PRIO_PROCESS, static_cast<id_t>(pid), nice_value) != 0) {
-        // Raising a priority needs CAP_SYS_NICE: ERROR_PRIVILEGE_NOT_HELD then.
-        throw_win32(errno == EACCES || errno == EPERM ? 1314u : win32_from_errno(errno), fn);
+    nice_of_priority_class(priority_class, fn);  // a bad class fails before anything moves
+    errno = 0;
+    int main_nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(pid));
+    if (main_nice == -1 && errno != 0) throw_win32(errno == ESRCH ? err::kInvalidHandle : win32_from_errno(errno), fn);
+    uint32_t old_class = priority_class_of_nice(main_nice);
+    // Linux keeps a nice value per thread: each thread moves to the new
+    // class at the level it had in the old one, as Windows' thread base
+    // priorities follow the class. The main thread goes first: it is what
+    // the class is read from.
+    std::vector<pid_t> tasks{pid};
+    if (DIR* d = ::opendir(proc_path(pid, "task").c_str())) {
+        while (dirent* e = ::readdir(d)) {
+            pid_t tid = static_cast<pid_t>(std::atoi(e->d_name));
+            if (tid > 0 && tid != pid) tasks.push_back(tid);
+        }
+        ::closedir(d);
+    }
+    for (pid_t tid : tasks) {
+        errno = 0;
+        int nice_value = ::getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
+        if (nice_value == -1 && errno != 0) continue;  // ended meanwhile
+        int level = thread_priority_of_nice(old_class, nice_value);
+        int target = nice_of_thread_priority(priority_class, level, fn);
+        if (::setpriority(PRIO_PROCESS, static_cast<id_t>(tid), target) != 0) {
+            if (errno == ESRCH && tid != pid) continue;
+            // Raising a priority needs CAP_SYS_NICE: ERROR_PRIVILEGE_NOT_HELD then.
+            throw_win32(errno == EACCES || errno == EPERM ? err::kPrivilegeNotHeld : win32_from_errno(errno), fn);
+        }
     }
 }
 

@@ -39,6 +39,8 @@ struct ProcessIo {
 // and is gone from /proc gives ERROR_INVALID_HANDLE... except the times of
 // one this process created, which are kept.
 ProcessTimes get_process_times(Handle process);
+// The times in a /proc stat file (a process's or a task's); ERROR_INVALID_HANDLE when gone.
+ProcessTimes times_from_stat(const std::string& stat_path, const char* function);
 ProcessMemory get_process_memory_info(Handle process);
 ProcessIo get_process_io_counters(Handle process);
 struct Module {

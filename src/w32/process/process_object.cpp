@@ -128,6 +128,8 @@ void watch_exit(int pidfd, std::function<void()> on_exit) {
     ExitWatcher::instance().ensure_running();
 }
 
+void unwatch_exit(int pidfd) { ExitWatcher::instance().unwatch(pidfd); }
+
 ProcessObject::ProcessObject(pid_t pid, int pidfd)
     : pid_(pid), pidfd_(pidfd), exit_event_(sync::create_private_event()) {
     if (pidfd_ >= 0) ExitWatcher::instance().watch(pidfd_, exit_event_);

@@ -46,6 +46,8 @@ private:
 // Calls on_exit (on the watcher thread) once the process behind `pidfd`
 // has ended; the caller keeps the pidfd open until then.
 void watch_exit(int pidfd, std::function<void()> on_exit);
+// Stops watching (before the caller closes a pidfd whose task still runs).
+void unwatch_exit(int pidfd);
 
 // Wires the pseudo-handles (GetCurrentProcess) into the handle table.
 void install_pseudo_handles();
