@@ -543,3 +543,31 @@ def test_iocp_echo_server_with_clients_in_other_processes():
         rc, n, key, ol = dequeue(port)
         assert (rc, key, ol) == (ERROR_OPERATION_ABORTED, LISTEN_KEY, pending_accept)
         lst.close()
+
+
+# --- ReadFile / WriteFile on a socket's handle ------------------------------------------
+
+
+def test_read_and_write_file_on_a_socket():
+    a, b = socket.socketpair()
+    assert f.WriteFile(a.fileno(), b"abc") == (0, 3)
+    assert b.recv(8) == b"abc"
+    b.sendall(b"xyz")
+    assert f.ReadFile(a.fileno(), 8) == (0, b"xyz")
+    ol = event_ol()
+    buf = f.AllocateReadBuffer(8)
+    assert f.ReadFile(a.fileno(), buf, ol)[0] == ERROR_IO_PENDING
+    b.sendall(b"ov")
+    assert completed(ol)
+    assert f.GetOverlappedResult(a.fileno(), ol, True) == 2 and bytes(buf[:2]) == b"ov"
+    # Closing the socket ends a pending ReadFile too.
+    ol2 = event_ol()
+    f.ReadFile(a.fileno(), buf, ol2)
+    fd = a.fileno()
+    a.close()
+    assert completed(ol2)
+    with pytest.raises(pywintypes.error) as e:
+        f.GetOverlappedResult(b.fileno(), ol2, True)
+    assert_winerror(e, ERROR_OPERATION_ABORTED)
+    b.close()
+    del fd

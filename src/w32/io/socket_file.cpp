@@ -1,11 +1,18 @@
 #include "w32/io/socket_file.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <cerrno>
 
 #include <mutex>
 #include <unordered_map>
 
+#include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
+#include "w32/io/fd_wait.h"
 
 namespace w32::io {
 
@@ -46,6 +53,47 @@ SocketFile::SocketFile(int fd, ino_t ino)
     : FileObject(ObjectType::File, UniqueFd{}, kGenericRead | kGenericWrite), fd_(fd), ino_(ino) {}
 
 bool SocketFile::still_open() const noexcept { return socket_inode(fd_) == inode(); }
+
+UniqueFd SocketFile::duplicate(const char* function) const {
+    UniqueFd d(::fcntl(fd_, F_DUPFD_CLOEXEC, 0));
+    // Found as a socket when the call began: gone now means closed meanwhile.
+    if (!d || socket_inode(d.get()) != inode()) throw_win32(err::kOperationAborted, function);
+    return d;
+}
+
+void SocketFile::wait_ready(int fd, short events, const sync::InterruptCheck& interrupted,
+                            const char* function) const {
+    for (;;) {
+        pollfd p{fd, events, 0};
+        int r = ::poll(&p, 1, kInterruptSliceMs);
+        if (r > 0) return;
+        if (r < 0 && errno != EINTR) throw_errno(errno, function);
+        throw_if_interrupted(interrupted);
+        if (!still_open()) throw_win32(err::kOperationAborted, function);
+    }
+}
+
+ReadResult SocketFile::read(std::span<std::byte> buffer, const sync::InterruptCheck& interrupted) {
+    UniqueFd d = duplicate("ReadFile");
+    for (;;) {
+        ssize_t n = ::recv(d.get(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+        if (n >= 0) return {static_cast<size_t>(n), 0};
+        if (errno == EAGAIN) wait_ready(d.get(), POLLIN, interrupted, "ReadFile");
+        else if (errno != EINTR) throw_win32(socket_completion_from_errno(errno), "ReadFile");
+    }
+}
+
+size_t SocketFile::write(std::span<const std::byte> data, const sync::InterruptCheck& interrupted) {
+    UniqueFd d = duplicate("WriteFile");
+    size_t done = 0;
+    while (done < data.size()) {
+        ssize_t n = ::send(d.get(), data.data() + done, data.size() - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0) done += static_cast<size_t>(n);
+        else if (errno == EAGAIN) wait_ready(d.get(), POLLOUT, interrupted, "WriteFile");
+        else if (errno != EINTR) throw_win32(socket_completion_from_errno(errno), "WriteFile");
+    }
+    return done;
+}
 
 ino_t socket_inode(int fd) noexcept {
     struct stat st;

@@ -23,12 +23,23 @@ public:
     // GetFileType answers FILE_TYPE_PIPE for a socket, as on Windows.
     uint32_t file_type() const noexcept override { return kFileTypePipe; }
 
+    // ReadFile/WriteFile on a socket, as Windows allows: a receive and a
+    // full send, waiting interruptibly (and ending when the socket is closed).
+    ReadResult read(std::span<std::byte> buffer, const sync::InterruptCheck& interrupted) override;
+    size_t write(std::span<const std::byte> data, const sync::InterruptCheck& interrupted) override;
+    void flush() override {}
+
     int descriptor() const noexcept { return fd_; }
     ino_t inode() const noexcept { return ino_.load(std::memory_order_acquire); }
     // True while the descriptor still names this socket.
     bool still_open() const noexcept;
 
 private:
+    // A descriptor of this socket for the caller's use (ERROR_OPERATION_ABORTED once it is closed).
+    UniqueFd duplicate(const char* function) const;
+    // Waits for `events` on `fd` in slices, until ready, interrupted or closed.
+    void wait_ready(int fd, short events, const sync::InterruptCheck& interrupted, const char* function) const;
+
     friend void rebind_socket_file(int fd, ino_t ino);
     const int fd_;
     std::atomic<ino_t> ino_;
