@@ -21,6 +21,7 @@ __all__ = [
 ]
 
 _ERRORS = {
+    50: "The request is not supported.",  # ERROR_NOT_SUPPORTED
     87: "The parameter is incorrect.",  # ERROR_INVALID_PARAMETER
     122: "The data area passed to a system call is too small.",  # ERROR_INSUFFICIENT_BUFFER
     1004: "Invalid flags.",  # ERROR_INVALID_FLAGS
@@ -100,6 +101,9 @@ class PySID:
     __new__ = _refuse_new
 
     def Initialize(self, idAuthority, numSubauthorities):
+        """Initialize(idAuthority, numSubauthorities): sets the 6-byte
+        identifier authority and the number of sub-authorities (at most 15,
+        else ERROR_INVALID_PARAMETER); the sub-authorities start at 0."""
         authority = _authority_bytes(idAuthority)
         count = _index(numSubauthorities, "numSubauthorities")
         if not 0 <= count <= 255:
@@ -112,6 +116,7 @@ class PySID:
         self._buf[0:8] = bytes((1, count)) + authority
 
     def IsValid(self):
+        """IsValid() -> bool: whether the buffer holds a well-formed SID."""
         return _sid_valid(self._buf)
 
     def _offset(self, index):
@@ -121,18 +126,24 @@ class PySID:
         return 8 + 4 * index
 
     def SetSubAuthority(self, index, val):
+        """SetSubAuthority(index, val): sets one sub-authority (an index out
+        of range raises ValueError)."""
         _struct.pack_into("<I", self._buf, self._offset(index), _dword(val, "val"))
 
     def GetSubAuthority(self, index):
+        """GetSubAuthority(index) -> int: one sub-authority, unsigned."""
         return _struct.unpack_from("<I", self._buf, self._offset(index))[0]
 
     def GetSubAuthorityCount(self):
+        """GetSubAuthorityCount() -> int: how many sub-authorities."""
         return self._buf[1] if len(self._buf) > 1 else 0
 
     def GetLength(self):
+        """GetLength() -> int: the SID's size in bytes (8 + 4 per sub-authority)."""
         return _sid_length(self._buf)
 
     def GetSidIdentifierAuthority(self):
+        """GetSidIdentifierAuthority() -> tuple of the 6 authority bytes."""
         if not _sid_valid(self._buf):
             raise ValueError("GetSidIdentifierAuthority: Invalid SID in object")
         return tuple(self._buf[2:8])
@@ -261,9 +272,11 @@ class PyACL:
         return _ACL_HEADER.size + sum(len(ace) for ace in self._aces)
 
     def Initialize(self):
+        """Initialize(): empties the ACL (its size and revision stay)."""
         self._aces = []
 
     def IsValid(self):
+        """IsValid() -> bool: a known revision and ACEs that fit the size."""
         return (_MIN_ACL_REVISION <= self._revision <= _MAX_ACL_REVISION
                 and self._used() <= self._size)
 
@@ -320,21 +333,28 @@ class PyACL:
 
     def AddAuditAccessAce(self, dwAceRevision, dwAccessMask, sid, bAuditSuccess,
                           bAuditFailure):
+        """AddAuditAccessAce(dwAceRevision, dwAccessMask, sid, bAuditSuccess,
+        bAuditFailure): appends a SYSTEM_AUDIT ACE (SACLs keep their order)."""
         self._add_audit("AddAuditAccessAce", dwAceRevision, 0, dwAccessMask, sid,
                         bAuditSuccess, bAuditFailure)
 
     def AddAuditAccessAceEx(self, dwAceRevision, AceFlags, dwAccessMask, sid,
                             bAuditSuccess, bAuditFailure):
+        """AddAuditAccessAceEx(dwAceRevision, AceFlags, dwAccessMask, sid,
+        bAuditSuccess, bAuditFailure): AddAuditAccessAce with inheritance flags."""
         self._add_audit("AddAuditAccessAceEx", dwAceRevision, AceFlags, dwAccessMask,
                         sid, bAuditSuccess, bAuditFailure)
 
     def GetAclSize(self):
+        """GetAclSize() -> int: the ACL's buffer size in bytes."""
         return self._size
 
     def GetAclRevision(self):
+        """GetAclRevision() -> int: ACL_REVISION (2) or ACL_REVISION_DS (4)."""
         return self._revision
 
     def GetAceCount(self):
+        """GetAceCount() -> int: the number of ACEs."""
         return len(self._aces)
 
     def _position(self, index, funcname):
@@ -355,12 +375,172 @@ class PyACL:
         return ((ace_type, flags), mask - (mask >> 31 << 32), _new_sid(ace[8:]))
 
     def DeleteAce(self, index):
+        """DeleteAce(index): removes one ACE (a bad index is ERROR_INVALID_PARAMETER)."""
         del self._aces[self._position(index, "DeleteAce")]
+
+    def AddMandatoryAce(self, AceRevision, AceFlags, MandatoryPolicy, LabelSid):
+        """AddMandatoryAce(AceRevision, AceFlags, MandatoryPolicy, LabelSid):
+        appends a mandatory label ACE (integrity level SID, policy bits
+        SYSTEM_MANDATORY_LABEL_NO_WRITE_UP etc.) as SACLs hold them."""
+        self._add("AddMandatoryAce", _MANDATORY_LABEL, AceRevision, AceFlags, MandatoryPolicy,
+                  LabelSid, reorder=False)
+
+    def AddAccessAllowedObjectAce(self, AceRevision, AceFlags, AccessMask, ObjectTypeGuid,
+                                  InheritedObjectTypeGuid, sid):
+        """AddAccessAllowedObjectAce(...). On POSIX: object ACEs qualify rights
+        by directory-service object types, which do not exist here: raises
+        ERROR_NOT_SUPPORTED."""
+        _fail(50, "AddAccessAllowedObjectAce")
+
+    def AddAuditAccessObjectAce(self, dwAceRevision, AceFlags, dwAccessMask, ObjectTypeGuid,
+                                InheritedObjectTypeGuid, sid, bAuditSuccess, bAuditFailure):
+        """AddAuditAccessObjectAce(...). On POSIX: raises ERROR_NOT_SUPPORTED
+        (no directory-service object types, as AddAccessAllowedObjectAce)."""
+        _fail(50, "AddAuditAccessObjectAce")
+
+    def GetExplicitEntriesFromAcl(self):
+        """GetExplicitEntriesFromAcl() -> tuple of EXPLICIT_ACCESS dicts
+        (AccessPermissions, AccessMode, Inheritance, Trustee) for the ACEs
+        that are not inherited: allow is GRANT_ACCESS, deny DENY_ACCESS,
+        audit SET_AUDIT_SUCCESS / SET_AUDIT_FAILURE."""
+        entries = []
+        for ace_type, flags, mask, sid in acl_entries(self):
+            if sid is None or flags & _INHERITED_ACE or ace_type not in (_ALLOWED, _DENIED, _AUDIT):
+                continue
+            modes = [_GRANT_ACCESS] if ace_type == _ALLOWED else [_DENY_ACCESS] if ace_type == _DENIED else \
+                [mode for bit, mode in ((_SUCCESSFUL_ACCESS_ACE_FLAG, _SET_AUDIT_SUCCESS),
+                                        (_FAILED_ACCESS_ACE_FLAG, _SET_AUDIT_FAILURE)) if flags & bit]
+            for mode in modes:
+                entries.append({"AccessPermissions": mask, "AccessMode": mode,
+                                "Inheritance": flags & _VALID_INHERIT_FLAGS,
+                                "Trustee": {"TrusteeForm": _TRUSTEE_IS_SID, "TrusteeType": _TRUSTEE_IS_UNKNOWN,
+                                            "Identifier": sid, "MultipleTrustee": None,
+                                            "MultipleTrusteeOperation": 0}})
+        return tuple(entries)
+
+    def SetEntriesInAcl(self, obexpl_list):
+        """SetEntriesInAcl(obexpl_list) -> a new PyACL: this one with the
+        EXPLICIT_ACCESS entries merged in, as Windows merges them:
+        GRANT_ACCESS adds rights to the trustee's allow ACE, SET_ACCESS
+        replaces the trustee's allow and deny ACEs, DENY_ACCESS adds a deny
+        ACE, REVOKE_ACCESS removes the trustee's allow ACEs, SET_AUDIT_* add
+        audit ACEs. The result is in canonical order (denies, allows, then
+        inherited ACEs). A trustee is a PySID or an account name
+        (TRUSTEE_IS_NAME); an unknown mode is ERROR_INVALID_PARAMETER."""
+        aces = acl_entries(self)
+        for entry in obexpl_list:
+            try:
+                mask = _dword(entry["AccessPermissions"], "AccessPermissions")
+                mode = _index(entry["AccessMode"], "AccessMode")
+                flags = _dword(entry.get("Inheritance", 0), "Inheritance") & _VALID_INHERIT_FLAGS
+                sid = _trustee_sid(entry["Trustee"])
+            except (KeyError, AttributeError):
+                raise TypeError("each entry must be an EXPLICIT_ACCESS dict") from None
+            mine = [ace for ace in aces if ace[3] == sid and not ace[1] & _INHERITED_ACE]
+            if mode == _GRANT_ACCESS:
+                for i, ace in enumerate(aces):
+                    if ace in mine and ace[0] == _ALLOWED and ace[1] == flags:
+                        aces[i] = (ace[0], ace[1], ace[2] | mask, sid)
+                        break
+                else:
+                    aces.append((_ALLOWED, flags, mask, sid))
+            elif mode == _SET_ACCESS:
+                aces = [ace for ace in aces if not (ace in mine and ace[0] in (_ALLOWED, _DENIED))]
+                aces.append((_ALLOWED, flags, mask, sid))
+            elif mode == _DENY_ACCESS:
+                aces.append((_DENIED, flags, mask, sid))
+            elif mode == _REVOKE_ACCESS:
+                aces = [ace for ace in aces if not (ace in mine and ace[0] == _ALLOWED)]
+            elif mode in (_SET_AUDIT_SUCCESS, _SET_AUDIT_FAILURE):
+                bit = _SUCCESSFUL_ACCESS_ACE_FLAG if mode == _SET_AUDIT_SUCCESS else _FAILED_ACCESS_ACE_FLAG
+                aces.append((_AUDIT, flags | bit, mask, sid))
+            else:
+                _fail(87, "SetEntriesInAcl")
+        explicit = [ace for ace in aces if not ace[1] & _INHERITED_ACE]
+        ordered = [a for a in explicit if a[0] == _DENIED] + [a for a in explicit if a[0] != _DENIED] + \
+            [ace for ace in aces if ace[1] & _INHERITED_ACE]
+        return acl_from_aces(ordered, self._revision)
+
+    def GetEffectiveRightsFromAcl(self, trustee):
+        """GetEffectiveRightsFromAcl(trustee) -> int: the access mask the ACL
+        grants the trustee (a PySID, or a TRUSTEE dict), counting the groups
+        it is in, deny ACEs taking away what earlier ACEs had not granted.
+        On POSIX: a user's groups are its POSIX groups plus Everyone,
+        Authenticated Users and BUILTIN\\Users (BUILTIN\\Administrators for root)."""
+        sids = _trustee_and_groups(_trustee_sid(trustee))
+        granted = denied = 0
+        for ace_type, flags, mask, sid in acl_entries(self):
+            if sid is None or flags & _INHERIT_ONLY_ACE or bytes(sid) not in sids:
+                continue
+            if ace_type == _ALLOWED:
+                granted |= mask & ~denied
+            elif ace_type == _DENIED:
+                denied |= mask & ~granted
+        return granted
+
+    def GetAuditedPermissionsFromAcl(self, trustee):
+        """GetAuditedPermissionsFromAcl(trustee) -> (SuccessfulAuditedRights,
+        FailedAuditRights): the masks the audit ACEs for the trustee (and
+        its groups) record."""
+        sids = _trustee_and_groups(_trustee_sid(trustee))
+        success = failure = 0
+        for ace_type, flags, mask, sid in acl_entries(self):
+            if ace_type != _AUDIT or flags & _INHERIT_ONLY_ACE or bytes(sid) not in sids:
+                continue
+            if flags & _SUCCESSFUL_ACCESS_ACE_FLAG:
+                success |= mask
+            if flags & _FAILED_ACCESS_ACE_FLAG:
+                failure |= mask
+        return success, failure
 
     def _to_bytes(self):
         head = _ACL_HEADER.pack(self._revision, 0, self._size, len(self._aces), 0)
         body = b"".join(self._aces)
         return head + body + bytes(self._size - len(head) - len(body))
+
+
+_MANDATORY_LABEL = 0x11
+_GRANT_ACCESS, _SET_ACCESS, _DENY_ACCESS, _REVOKE_ACCESS = 1, 2, 3, 4
+_SET_AUDIT_SUCCESS, _SET_AUDIT_FAILURE = 5, 6
+_TRUSTEE_IS_SID, _TRUSTEE_IS_NAME, _TRUSTEE_IS_UNKNOWN = 0, 1, 0
+
+
+def _trustee_sid(trustee):
+    """The PySID a trustee (a PySID or a TRUSTEE dict) names."""
+    if isinstance(trustee, PySID):
+        return trustee
+    if not isinstance(trustee, dict):
+        raise TypeError("a trustee must be a PySID or a TRUSTEE dict")
+    form, identifier = trustee.get("TrusteeForm", _TRUSTEE_IS_SID), trustee.get("Identifier")
+    if form == _TRUSTEE_IS_SID and isinstance(identifier, PySID):
+        return identifier
+    if form == _TRUSTEE_IS_NAME and isinstance(identifier, str):
+        import win32security
+        return win32security.LookupAccountName(None, identifier)[0]
+    raise TypeError("a TRUSTEE dict needs TrusteeForm TRUSTEE_IS_SID with a PySID Identifier, "
+                    "or TRUSTEE_IS_NAME with a str")
+
+
+def _trustee_and_groups(sid):
+    """The binary SIDs an access check for ``sid`` matches: itself, and for
+    a POSIX user its groups and the groups every local user is in."""
+    from pywin32_posix import _security_tokens
+    text = sid_to_string(sid)
+    found = {bytes(sid), bytes(sid_from_string("S-1-1-0"))}
+    parts = text.split("-")
+    if len(parts) == 5 and parts[1:4] == ["1", "22", "1"] and parts[4].isdigit():
+        import pwd
+        uid = int(parts[4])
+        try:
+            entry = pwd.getpwuid(uid)
+            gids = _os.getgrouplist(entry.pw_name, entry.pw_gid)
+            gid = entry.pw_gid
+        except KeyError:
+            gids, gid = [], None
+        if gid is not None:
+            credentials = _security_tokens.Credentials(uid, gid, gids, 0, 0, 0, 0o22)
+            found |= {bytes(group) for group, _ in _security_tokens.token_groups(credentials)}
+    return found
 
 
 def _new_acl(size, revision, aces):
@@ -450,10 +630,11 @@ def _set_bit(control, bit, on):
     return (control | bit) if on else (control & ~bit)
 
 
-def _part_getter(attr, build):
+def _part_getter(attr, build, doc):
     def getter(self):
         raw = getattr(self, attr)
         return None if raw is None else build(raw)
+    getter.__doc__ = doc + ": a fresh copy each call."
     return getter
 
 
@@ -464,6 +645,7 @@ class PySECURITY_DESCRIPTOR:
     __new__ = _refuse_new
 
     def Initialize(self):
+        """Initialize(): empties the descriptor (no owner, group, DACL or SACL)."""
         self._control = _SE_SELF_RELATIVE
         self._owner = self._group = self._sacl = self._dacl = None
 
@@ -481,10 +663,12 @@ class PySECURITY_DESCRIPTOR:
         return None if sid is None else bytes(sid)
 
     def SetSecurityDescriptorOwner(self, sid, bOwnerDefaulted):
+        """SetSecurityDescriptorOwner(sid, bOwnerDefaulted): sets (a copy of) the owner SID, or None."""
         self._owner = self._sid_part(sid, bOwnerDefaulted, _SE_OWNER_DEFAULTED,
                                      "SetSecurityDescriptorOwner")
 
     def SetSecurityDescriptorGroup(self, sid, bOwnerDefaulted):
+        """SetSecurityDescriptorGroup(sid, bOwnerDefaulted): sets (a copy of) the primary group SID, or None."""
         self._group = self._sid_part(sid, bOwnerDefaulted, _SE_GROUP_DEFAULTED,
                                      "SetSecurityDescriptorGroup")
 
@@ -500,25 +684,33 @@ class PySECURITY_DESCRIPTOR:
         return None if acl is None else acl._to_bytes()
 
     def SetSecurityDescriptorDacl(self, bDaclPresent, DACL, bDaclDefaulted):
+        """SetSecurityDescriptorDacl(bDaclPresent, DACL, bDaclDefaulted): sets
+        (a copy of) the DACL; present with None is a NULL DACL (no protection)."""
         self._dacl = self._acl_part(bDaclPresent, DACL, bDaclDefaulted,
                                     _SE_DACL_PRESENT, _SE_DACL_DEFAULTED)
 
     SetDacl = SetSecurityDescriptorDacl
 
     def SetSecurityDescriptorSacl(self, bSaclPresent, SACL, bSaclDefaulted):
+        """SetSecurityDescriptorSacl(bSaclPresent, SACL, bSaclDefaulted): sets (a copy of) the SACL."""
         self._sacl = self._acl_part(bSaclPresent, SACL, bSaclDefaulted,
                                     _SE_SACL_PRESENT, _SE_SACL_DEFAULTED)
 
     # Each call hands out a fresh copy, or None when absent (or a NULL DACL).
-    GetSecurityDescriptorOwner = _part_getter("_owner", _new_sid)
-    GetSecurityDescriptorGroup = _part_getter("_group", _new_sid)
-    GetSecurityDescriptorDacl = _part_getter("_dacl", _acl_from_bytes)
-    GetSecurityDescriptorSacl = _part_getter("_sacl", _acl_from_bytes)
+    GetSecurityDescriptorOwner = _part_getter("_owner", _new_sid, "GetSecurityDescriptorOwner() -> PySID or None")
+    GetSecurityDescriptorGroup = _part_getter("_group", _new_sid, "GetSecurityDescriptorGroup() -> PySID or None")
+    GetSecurityDescriptorDacl = _part_getter("_dacl", _acl_from_bytes,
+                                             "GetSecurityDescriptorDacl() -> PyACL, or None (absent or NULL)")
+    GetSecurityDescriptorSacl = _part_getter("_sacl", _acl_from_bytes, "GetSecurityDescriptorSacl() -> PyACL or None")
 
     def GetSecurityDescriptorControl(self):
+        """GetSecurityDescriptorControl() -> (control bits, revision 1)."""
         return (self._control, 1)
 
     def SetSecurityDescriptorControl(self, ControlBitsOfInterest, ControlBitsToSet):
+        """SetSecurityDescriptorControl(ControlBitsOfInterest, ControlBitsToSet):
+        changes the inheritance control bits (SE_DACL_PROTECTED, ...); others
+        raise ERROR_INVALID_PARAMETER."""
         interest = _dword(ControlBitsOfInterest, "ControlBitsOfInterest")
         to_set = _dword(ControlBitsToSet, "ControlBitsToSet")
         if (interest | to_set) & ~_SE_SETTABLE_CONTROL:
@@ -526,12 +718,15 @@ class PySECURITY_DESCRIPTOR:
         self._control = (self._control & ~interest) | (to_set & interest)
 
     def IsValid(self):
+        """IsValid() -> True: every mutator validates, so the stored form always is."""
         return True  # every mutator validates, so the stored form always is
 
     def IsSelfRelative(self):
+        """IsSelfRelative() -> True: descriptors are kept self-relative, as pywin32 keeps them."""
         return True
 
     def GetLength(self):
+        """GetLength() -> int: the size of the self-relative form, bytes(sd)."""
         return len(bytes(self))
 
     def __bytes__(self):

@@ -12,6 +12,7 @@ computes each entry as Windows would grant its trustee, and refuses (never
 drops) what a POSIX ACL cannot hold; see docs/win32security.md.
 """
 import errno as _errno
+import grp as _grp
 import os as _os
 import pwd as _pwd
 import stat as _stat
@@ -228,15 +229,51 @@ def _evaluate(aces, sids):
     return granted
 
 
-def _member_gids(uid):
-    try:
-        entry = _pwd.getpwuid(uid)
-        return set(_os.getgrouplist(entry.pw_name, entry.pw_gid))
-    except (KeyError, OSError):
-        return set()
+def _groups_can_matter(aces, base, groups):
+    """Whether a principal's membership in ``groups`` can change what the
+    ACEs grant it: only if a group ACE names a right before the first ACE
+    for ``base`` that decides it. (A canonical DACL decides every right a
+    group ACE names in the user's own ACEs, so no NSS lookup is needed.)"""
+    for bit in (4, 2, 1):
+        for ace_type, _, mask, sid in aces:
+            if not _rwx_of(mask) & bit:
+                continue
+            if sid in base:
+                break
+            if sid in groups:
+                return True
+    return False
 
 
-def _acl_from_aces(aces, owner_sid, group_sid_text, function):
+class _Membership:
+    """Who is in which group, read from NSS once per call (a user's own
+    groups by getgrouplist, a group's members by getgrent and getpwent)."""
+
+    def __init__(self):
+        self._of_user, self._members = {}, None
+
+    def groups_of(self, uid):
+        """The gids of user ``uid`` (empty for an unknown user)."""
+        if uid not in self._of_user:
+            try:
+                entry = _pwd.getpwuid(uid)
+                self._of_user[uid] = set(_os.getgrouplist(entry.pw_name, entry.pw_gid))
+            except (KeyError, OSError):
+                self._of_user[uid] = set()
+        return self._of_user[uid]
+
+    def members_of(self, gid):
+        """The user names in group ``gid``, as primary or supplementary group."""
+        if self._members is None:
+            self._members = {}
+            for group in _grp.getgrall():
+                self._members.setdefault(group.gr_gid, set()).update(group.gr_mem)
+            for entry in _pwd.getpwall():
+                self._members.setdefault(entry.pw_gid, set()).add(entry.pw_name)
+        return self._members.get(gid, set())
+
+
+def _acl_from_aces(aces, owner_sid, group_sid_text, function, membership=None):
     """The POSIX ACL that grants each trustee in ``aces`` (SID texts, only
     ACEs that apply) what Windows would, or an error when it cannot."""
     users, groups = {}, {}
@@ -253,7 +290,17 @@ def _acl_from_aces(aces, owner_sid, group_sid_text, function):
             fail(ERROR_NOT_SUPPORTED, function)  # no POSIX user or group stands for this SID
     # Windows adds the rights of the groups a user is in; so does the
     # user's POSIX entry here, as POSIX checks it before any group.
+    membership = membership or _Membership()
     named_groups = {group_sid_text} | {"S-1-22-2-%d" % gid for gid in groups}
+    if not any(ace[3] in named_groups for ace in aces):
+        named_groups = set()  # no group ACE: nobody's groups can matter
+
+    def _member_sids(user_sid_text):
+        if not user_sid_text.startswith("S-1-22-1-") or \
+                not _groups_can_matter(aces, {user_sid_text, _EVERYONE}, named_groups):
+            return set()
+        return {"S-1-22-2-%d" % gid for gid in membership.groups_of(int(user_sid_text.split("-")[4]))}
+
     owner = _evaluate(aces, {owner_sid, _EVERYONE} | (_member_sids(owner_sid) & named_groups))
     group = _evaluate(aces, {group_sid_text, _EVERYONE})
     other = _evaluate(aces, {_EVERYONE})
@@ -267,28 +314,27 @@ def _acl_from_aces(aces, owner_sid, group_sid_text, function):
         acl.mask = group
         for perm in list(users.values()) + list(groups.values()):
             acl.mask |= perm
-    _check_group_denies(aces, acl, group_sid_text, function)
+    _check_group_denies(aces, acl, group_sid_text, function, membership)
     return acl
 
 
-def _member_sids(user_sid_text):
-    if not user_sid_text.startswith("S-1-22-1-"):
-        return set()
-    return {"S-1-22-2-%d" % gid for gid in _member_gids(int(user_sid_text.split("-")[4]))}
-
-
-def _check_group_denies(aces, acl, group_sid_text, function):
-    # POSIX grants a user the union of its matching group entries; a deny
-    # ACE on one group for a right another group entry grants is not
-    # expressible (Windows would refuse members of both).
+def _check_group_denies(aces, acl, group_sid_text, function, membership):
+    # POSIX grants a user the union of its matching group entries; Windows
+    # lets a deny on one group win. They agree unless someone is in both the
+    # denied group and another group entry granting the right: refuse then.
     group_perms = {group_sid_text: acl.group}
     group_perms.update({"S-1-22-2-%d" % gid: perm for gid, perm in acl.groups.items()})
     for ace_type, _, mask, sid in aces:
         if ace_type != _DENIED or sid not in group_perms:
             continue
         denied = _rwx_of(mask)
-        if any(perm & denied for other, perm in group_perms.items() if other != sid):
-            fail(ERROR_INVALID_ACL, function)
+        granting = [other for other, perm in group_perms.items() if other != sid and perm & denied]
+        if not granting:
+            continue
+        members = membership.members_of(int(sid.split("-")[4]))
+        for other in granting:
+            if members & membership.members_of(int(other.split("-")[4])):
+                fail(ERROR_INVALID_ACL, function)
 
 
 def _split_dacl(dacl, is_dir, function):
@@ -346,10 +392,11 @@ def _plan_dacl(dacl, st, uid, gid, function):
     if not isinstance(dacl, _security.PyACL):
         raise TypeError("Dacl must be a PyACL or None")
     own, inherited = _split_dacl(dacl, is_dir, function)
-    access = _acl_from_aces(own, "S-1-22-1-%d" % uid, "S-1-22-2-%d" % gid, function)
+    membership = _Membership()
+    access = _acl_from_aces(own, "S-1-22-1-%d" % uid, "S-1-22-2-%d" % gid, function, membership)
     default = None
     if inherited:
-        default = _acl_from_aces(inherited, _CREATOR_OWNER, _CREATOR_GROUP, function)
+        default = _acl_from_aces(inherited, _CREATOR_OWNER, _CREATOR_GROUP, function, membership)
     return access, default if is_dir else False
 
 
