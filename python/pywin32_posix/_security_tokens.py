@@ -117,7 +117,9 @@ def process_credentials(pid):
     calling thread's capabilities, as capset(2) changes them per thread)."""
     if pid == _os.getpid():
         effective, permitted = _privileges.capability_sets()
-        groups = _saved_groups.get(_threading.get_native_id(), _os.getgroups())
+        groups = getattr(_thread_state, "saved_groups", None)
+        if groups is None:
+            groups = _os.getgroups()
         fields = _proc_status(pid) or {}
         umask = int(fields["Umask"][0], 8) if "Umask" in fields else 0o22
         return Credentials(_os.geteuid(), _os.getegid(), groups, effective, permitted,
@@ -255,8 +257,9 @@ def default_dacl(credentials):
 
 # ------------------------------------------------------------ impersonation
 
-_impersonation = {}  # native thread id -> TokenState
-_saved_groups = {}  # native thread id -> the groups the thread had before
+# Per thread (and gone with it, as the kernel's per-thread credentials are):
+# token, the impersonation TokenState; saved_groups, the groups before it.
+_thread_state = _threading.local()
 _libc = _ctypes.CDLL(None, use_errno=True)
 _SYS_SETGROUPS = {"x86_64": 116, "aarch64": 159, "riscv64": 159, "ppc64le": 81, "s390x": 206}.get(
     _os.uname().machine)
@@ -283,14 +286,13 @@ def _set_fs_ids(uid, gid):
 
 def thread_token():
     """The calling thread's impersonation TokenState, or None."""
-    return _impersonation.get(_threading.get_native_id())
+    return getattr(_thread_state, "token", None)
 
 
 def impersonate(state, function):
     """Makes the calling thread act, for file access, as ``state``'s user."""
-    tid = _threading.get_native_id()
     credentials = state.current(function)
-    if tid in _impersonation:
+    if thread_token() is not None:
         revert()
     base_groups = _os.getgroups()
     try:
@@ -307,17 +309,17 @@ def impersonate(state, function):
         fail(ERROR_PRIVILEGE_NOT_HELD, function)
     impersonation = state if state.kind == TokenImpersonation else \
         state.snapshot(TokenImpersonation, SecurityImpersonation, function)
-    _saved_groups[tid] = base_groups
-    _impersonation[tid] = impersonation
+    _thread_state.saved_groups = base_groups
+    _thread_state.token = impersonation
 
 
 def revert():
     """Ends the calling thread's impersonation (nothing when there is none)."""
-    tid = _threading.get_native_id()
-    if _impersonation.pop(tid, None) is None:
+    if thread_token() is None:
         return
+    _thread_state.token = None
     _set_fs_ids(_os.geteuid(), _os.getegid())
-    groups = _saved_groups.pop(tid)
+    groups, _thread_state.saved_groups = _thread_state.saved_groups, None
     if sorted(set(groups)) != sorted(set(_os.getgroups())):
         _set_thread_groups(groups)
 

@@ -370,3 +370,16 @@ def test_impersonate_named_pipe_client_takes_the_client_process_user():
     finally:
         client.Close()
         server.Close()
+
+
+def test_impersonation_ends_with_its_thread():
+    def impersonate_and_exit():
+        s.ImpersonateSelf(s.SecurityImpersonation)
+        return True
+
+    # Thread ids are reused; a new thread must not inherit a dead one's token.
+    for _ in range(3):
+        assert in_thread(impersonate_and_exit, 30)
+        assert_winerror(pytest.raises(pywintypes.error, in_thread,
+                                      lambda: s.OpenThreadToken(win32api.GetCurrentThread(), s.TOKEN_QUERY, False), 30),
+                        winerror.ERROR_NO_TOKEN)
