@@ -387,15 +387,16 @@ class PyACL:
 
     def AddAccessAllowedObjectAce(self, AceRevision, AceFlags, AccessMask, ObjectTypeGuid,
                                   InheritedObjectTypeGuid, sid):
-        """AddAccessAllowedObjectAce(...). On POSIX: object ACEs qualify rights
-        by directory-service object types, which do not exist here: raises
-        ERROR_NOT_SUPPORTED."""
+        """AddAccessAllowedObjectAce(...): raises ERROR_NOT_SUPPORTED.
+
+        On POSIX: not supported (object ACEs qualify rights by directory-service object types)."""
         _fail(50, "AddAccessAllowedObjectAce")
 
     def AddAuditAccessObjectAce(self, dwAceRevision, AceFlags, dwAccessMask, ObjectTypeGuid,
                                 InheritedObjectTypeGuid, sid, bAuditSuccess, bAuditFailure):
-        """AddAuditAccessObjectAce(...). On POSIX: raises ERROR_NOT_SUPPORTED
-        (no directory-service object types, as AddAccessAllowedObjectAce)."""
+        """AddAuditAccessObjectAce(...): raises ERROR_NOT_SUPPORTED.
+
+        On POSIX: not supported (object ACEs qualify rights by directory-service object types)."""
         _fail(50, "AddAuditAccessObjectAce")
 
     def GetExplicitEntriesFromAcl(self):

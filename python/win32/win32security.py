@@ -399,10 +399,10 @@ def GetTokenInformation(TokenHandle, TokenInformationClass):
 
 
 def SetTokenInformation(TokenHandle, TokenInformationClass, TokenInformation):
-    """SetTokenInformation(TokenHandle, TokenInformationClass, TokenInformation).
-    On POSIX: a token's owner, group, DACL and session are the process's
-    credentials, which this cannot change: raises ERROR_NOT_SUPPORTED."""
-    _tokens.token_of(TokenHandle, "SetTokenInformation")
+    """SetTokenInformation(TokenHandle, TokenInformationClass, TokenInformation):
+    raises ERROR_NOT_SUPPORTED.
+
+    On POSIX: not supported (a token's owner, group, DACL and session are the process's credentials)."""
     _not_supported("SetTokenInformation")
 
 
@@ -456,14 +456,16 @@ def DuplicateToken(ExistingTokenHandle, ImpersonationLevel):
 
 
 def CreateRestrictedToken(ExistingTokenHandle, Flags, SidsToDisable, PrivilegesToDelete, SidsToRestrict):
-    """CreateRestrictedToken(...). On POSIX: access checks know no
-    restricting SIDs, so this raises ERROR_NOT_SUPPORTED."""
+    """CreateRestrictedToken(...): raises ERROR_NOT_SUPPORTED.
+
+    On POSIX: not supported (access checks know no restricting SIDs)."""
     _not_supported("CreateRestrictedToken")
 
 
 def AdjustTokenGroups(TokenHandle, ResetToDefault, NewState):
-    """AdjustTokenGroups(...). On POSIX: a process cannot disable one of its
-    groups for access checks: raises ERROR_NOT_SUPPORTED."""
+    """AdjustTokenGroups(...): raises ERROR_NOT_SUPPORTED.
+
+    On POSIX: not supported (a process cannot disable one of its groups for access checks)."""
     _not_supported("AdjustTokenGroups")
 
 
@@ -597,8 +599,9 @@ def LogonUser(Username, Domain, Password, LogonType, LogonProvider):
 
 
 def LogonUserEx(Username, Domain, Password, LogonType, LogonProvider):
-    """LogonUserEx(...). On POSIX: there is no logon SID or profile buffer to
-    return: raises ERROR_NOT_SUPPORTED (LogonUser gives the token)."""
+    """LogonUserEx(...): raises ERROR_NOT_SUPPORTED; LogonUser gives the token.
+
+    On POSIX: not supported (there is no logon SID or profile buffer to return)."""
     _not_supported("LogonUserEx")
 
 
@@ -641,8 +644,9 @@ def ImpersonateNamedPipeClient(handle):
 
 
 def ImpersonateAnonymousToken(ThreadHandle):
-    """ImpersonateAnonymousToken(ThreadHandle). On POSIX: there is no
-    anonymous identity: raises ERROR_NOT_SUPPORTED."""
+    """ImpersonateAnonymousToken(ThreadHandle): raises ERROR_NOT_SUPPORTED.
+
+    On POSIX: not supported (there is no anonymous identity)."""
     _not_supported("ImpersonateAnonymousToken")
 
 
@@ -820,14 +824,16 @@ def SetKernelObjectSecurity(handle, info, security):
 
 
 def GetUserObjectSecurity(handle, info):
-    """GetUserObjectSecurity(handle, info). On POSIX: there are no window
-    stations or desktops: raises ERROR_NOT_SUPPORTED."""
+    """GetUserObjectSecurity(handle, info): raises ERROR_NOT_SUPPORTED.
+
+    On POSIX: not supported (there are no window stations or desktops)."""
     _not_supported("GetUserObjectSecurity")
 
 
 def SetUserObjectSecurity(handle, info, security):
-    """SetUserObjectSecurity(handle, info, security). On POSIX: raises
-    ERROR_NOT_SUPPORTED (no window stations or desktops)."""
+    """SetUserObjectSecurity(handle, info, security): raises ERROR_NOT_SUPPORTED.
+
+    On POSIX: not supported (there are no window stations or desktops)."""
     _not_supported("SetUserObjectSecurity")
 
 # ------------------------------------------- what has no POSIX meaning
@@ -836,7 +842,7 @@ def _unsupported(name, reason):
     def function(*args, **kwargs):
         _not_supported(name)
     function.__name__ = function.__qualname__ = name
-    function.__doc__ = "%s(...). On POSIX: %s; raises ERROR_NOT_SUPPORTED." % (name, reason)
+    function.__doc__ = "%s(...): raises ERROR_NOT_SUPPORTED.\n\nOn POSIX: not supported (%s)." % (name, reason)
     return function
 
 
