@@ -203,11 +203,22 @@ def token_of(handle, function, access=0):
         except (TypeError, ValueError):
             raise TypeError("a token handle (PyHANDLE or int) is required") from None
         token = ref() if ref is not None else None
-    if token is None:
+    if token is None or not _still_open(token):
         fail(ERROR_INVALID_HANDLE, function)
     if access and (token.access & access) != access and not token.access & MAXIMUM_ALLOWED:
         fail(ERROR_ACCESS_DENIED, function)
     return token
+
+
+def _still_open(token):
+    # win32api.CloseHandle(token) closes the number behind our back.
+    import win32api
+    try:
+        win32api.GetHandleInformation(int(token))
+        return True
+    except _pywintypes.error:
+        _TOKENS.pop(int(token), None)
+        return False
 
 
 def map_token_access(access):

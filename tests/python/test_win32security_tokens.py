@@ -129,6 +129,12 @@ def test_token_is_a_handle_and_closes():
     tok.Close()
     assert_winerror(pytest.raises(pywintypes.error, s.GetTokenInformation, value, s.TokenUser),
                     winerror.ERROR_INVALID_HANDLE)
+    other = token()
+    win32api.CloseHandle(int(other))  # closed by number, as pywin32 code often does
+    assert_winerror(pytest.raises(pywintypes.error, s.GetTokenInformation, other, s.TokenUser),
+                    winerror.ERROR_INVALID_HANDLE)
+    with token() as scoped:
+        assert s.GetTokenInformation(scoped, s.TokenType) == s.TokenPrimary
 
 
 def test_token_information_classes():
