@@ -16,7 +16,7 @@ from pywin32_posix._errors import error
 __all__ = [
     "SIDType", "SID", "ACLType", "ACL", "SECURITY_DESCRIPTORType",
     "SECURITY_DESCRIPTOR", "SECURITY_ATTRIBUTESType", "SECURITY_ATTRIBUTES",
-    "sid_from_string", "sid_to_string", "current_user_sid",
+    "sid_from_string", "sid_to_string", "sid_of", "current_user_sid",
     "posix_mode_from_security_attributes", "acl_from_aces", "acl_entries",
 ]
 
@@ -216,6 +216,12 @@ def sid_from_string(text):
     if (authority >= 2**48 or len(subs) > _SID_MAX_SUB_AUTHORITIES
             or any(sub >= 2**32 for sub in subs)):
         _fail(1337, "ConvertStringSidToSid")
+    return _new_sid(_sid_bytes(authority.to_bytes(6, "big"), subs))
+
+
+def sid_of(authority, *subs):
+    """A new PySID from an identifier authority (an int) and sub-authorities,
+    e.g. sid_of(22, 1, uid) for S-1-22-1-<uid>, without parsing text."""
     return _new_sid(_sid_bytes(authority.to_bytes(6, "big"), subs))
 
 

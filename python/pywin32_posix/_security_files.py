@@ -12,6 +12,7 @@ computes each entry as Windows would grant its trustee, and refuses (never
 drops) what a POSIX ACL cannot hold; see docs/win32security.md.
 """
 import errno as _errno
+import functools as _functools
 import grp as _grp
 import os as _os
 import pwd as _pwd
@@ -149,8 +150,14 @@ def _mask_of(bits, table):
     return mask
 
 
+@_functools.lru_cache(maxsize=None)
+def _sid_bytes(text):
+    return bytes(_security.sid_from_string(text))
+
+
 def _sid(text):
-    return _security.sid_from_string(text)
+    # The well-known SIDs are parsed once; each caller gets its own PySID.
+    return _security.SID(_sid_bytes(text))
 
 
 def _canonical_aces(acl, owner_sid, group_sid_, everyone, flags):

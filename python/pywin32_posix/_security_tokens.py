@@ -69,12 +69,12 @@ def allocate_luid():
 
 def user_sid(uid):
     """S-1-22-1-<uid>: the SID of a POSIX user."""
-    return _security.sid_from_string("S-1-22-1-%d" % uid)
+    return _security.sid_of(22, 1, uid)
 
 
 def group_sid(gid):
     """S-1-22-2-<gid>: the SID of a POSIX group."""
-    return _security.sid_from_string("S-1-22-2-%d" % gid)
+    return _security.sid_of(22, 2, gid)
 
 
 # ------------------------------------------------------------ token state
