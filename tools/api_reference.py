@@ -94,6 +94,11 @@ def module_page(modname, module, stub):
     out = _title(modname, "=")
     out += [f".. py:module:: {modname}", ""]
     out += prose(module.__doc__ or "", 0)
+    import pywintypes
+    if getattr(module, "error", None) is pywintypes.error:
+        out += ["Errors: a failing call raises ``pywintypes.error`` (also this module's ``error``) whose",
+                "``winerror``, ``funcname`` and ``strerror`` are the Windows error code, the function's name and",
+                "the code's message; an argument of the wrong type raises ``TypeError``.", ""]
     members = api_inventory.public_names(module)
     functions = [(n, v) for n, v in members if api_inventory.kind_of(v) == "function"]
     classes = [(n, v) for n, v in members if api_inventory.kind_of(v) == "class"]

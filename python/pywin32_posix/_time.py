@@ -48,9 +48,10 @@ class TimeType(_dt.datetime):
     __slots__ = ()
 
     def Format(self, format="%c"):
-        # pywin32 hands the format to strftime untouched, so a bad format
-        # fails exactly as strftime would.
-        return self.strftime(format)
+        """The time as text, by strftime's rules for format ("%c", the locale's
+        date and time, by default); a format strftime refuses fails as it does.
+        """
+        return self.strftime(format)  # untouched, as pywin32 hands it over
 
     def __repr__(self):
         text = super().__repr__()
