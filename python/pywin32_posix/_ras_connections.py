@@ -145,7 +145,8 @@ def dialer_command(entry, number, user, password, handle, directory):
     port = _port_path(entry.get("port", ""))
     if pty:
         args += ["pty", pty]
-        device_type, device_name = "serial", shlex.split(pty)[0] if shlex.split(pty) else "pty"
+        words = shlex.split(pty)
+        device_type, device_name = "serial", words[0] if words else "pty"
     elif port:
         args.append(port)
         device_type, device_name = ("modem" if number else "serial"), port
@@ -214,7 +215,7 @@ class Dialling:
         if result is None:  # the supervisor ended without a word
             status = read_status(self.ras_dir, self.handle)
             result = (status or {}).get("error") or _ras_errors.CODES["ERROR_HARDWARE_FAILURE"]
-        threading.Thread(target=lambda: all(True for _ in reports), name="ras-link-drain", daemon=True).start()
+        threading.Thread(target=_drain, args=(reports,), name="ras-link-drain", daemon=True).start()
         return result
 
     def notify(self, callback):
@@ -232,6 +233,12 @@ class Dialling:
                     traceback.print_exc()
 
         threading.Thread(target=run, name="ras-dial-notify", daemon=True).start()
+
+
+def _drain(reports):
+    # The link's later reports have no reader; reading them reaps the link.
+    for _ in reports:
+        pass
 
 
 def start_dial(ras_dir, entry_name, entry, number, user, password):
