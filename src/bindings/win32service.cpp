@@ -431,6 +431,7 @@ void bind_win32service(nb::module_ m) {
         return svc::systemd_unit(c, options);
     });
     m.def("_SystemdUnitName", &svc::unit_name);
+    m.def("_SystemdQuote", &svc::systemd_quote, "argument"_a, "exec_line"_a);
     m.def("_SetManagerProgram", &svc::set_manager_program);
     m.def("_ManagerPid", [] {
         nb::gil_scoped_release release;

@@ -108,8 +108,10 @@ try:
     print("manager", win32service._ManagerPid() != manager_pid)
     print("after-manager", sh.state(name) == win32service.SERVICE_RUNNING, pid_of(name) == pid)
     # Killed: the manager says it stopped, with ERROR_PROCESS_ABORTED; the unit is gone.
+    before = win32service._ManagerPid()
     os.kill(pid, signal.SIGKILL)
     sh.wait_state(name, win32service.SERVICE_STOPPED)
+    print("managers", before, win32service._ManagerPid(), systemctl("list-units", "--all", "--plain", "--no-legend").replace("\n", ";"), file=sys.stderr)
     scm = sh.Scm(); s = scm.open(name)
     print("exit", win32service.QueryServiceStatusEx(s)["Win32ExitCode"])
     win32service.CloseServiceHandle(s); scm.close()
@@ -151,6 +153,59 @@ def test_services_run_as_systemd_units(user_manager):
     assert "ActiveState=active" in show and any(s.startswith("MainPID=") and s != "MainPID=0" for s in show)
     assert lines["manager"] == "True" and lines["after-manager"] == "True True", out
     assert lines["parent"] == "True", out
-    assert lines["exit"] == "1067", out
+    assert lines["exit"] == "1067", out + err
     assert lines["again"] == "True True", out
     assert "'stop'" in lines["records"] and "'pause'" in lines["records"], out
+
+
+BOOT = r"""
+import os, subprocess, sys
+sys.path.insert(0, sys.argv[1])
+import win32service, win32serviceutil
+import svc_helpers as sh
+from pywin32_posix import _session, systemd_units
+
+def systemctl(*args):
+    r = subprocess.run(["systemctl", "--user", *args], capture_output=True, text=True, timeout=60)
+    return r.stdout.strip()
+
+root = os.environ["PYWIN32_POSIX_ROOT"]
+name = sh.install("SdBoot", startType=win32service.SERVICE_AUTO_START)
+_session.stop_service_manager(root)
+# As at login: the manager's unit starts, and it starts the auto-start service.
+unit_dir = os.path.join(os.environ["XDG_RUNTIME_DIR"], "systemd", "user")
+print("unit", os.path.basename(systemd_units.write_manager_unit(unit_dir)))
+ok, output = systemd_units.verify([os.path.join(unit_dir, systemd_units.MANAGER_UNIT)])
+print("verify", ok, output.replace("\n", " ")[:300])
+systemctl("daemon-reload")
+systemctl("start", systemd_units.MANAGER_UNIT)
+print("active", systemctl("show", "--property=ActiveState", "--value", systemd_units.MANAGER_UNIT))
+sh.wait_state(name, win32service.SERVICE_RUNNING, timeout=60)
+manager_main = systemctl("show", "--property=MainPID", "--value", systemd_units.MANAGER_UNIT)
+print("same-manager", str(win32service._ManagerPid()) == manager_main)
+# Stopping the manager's unit stops the services through it.
+systemctl("stop", systemd_units.MANAGER_UNIT)
+print("records", sh.records(name))
+os.remove(os.path.join(unit_dir, systemd_units.MANAGER_UNIT))
+systemctl("daemon-reload")
+sh.remove(name)
+_session.stop_service_manager(root)
+"""
+
+
+def test_the_manager_as_a_unit_starts_auto_services(user_manager):
+    root = tempfile.mkdtemp(prefix="w32sd-boot-")
+    env = {**os.environ, "PYWIN32_POSIX_ROOT": root, "XDG_RUNTIME_DIR": user_manager,
+           "PYWIN32_POSIX_SCM_BACKEND": "systemd", "PYWIN32_POSIX_SCM_SYSTEMD_SCOPE": "user",
+           "PYWIN32_POSIX_SCM_START_TIMEOUT_MS": "20000", "PYWIN32_POSIX_SCM_CONTROL_TIMEOUT_MS": "4000"}
+    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(BOOT), HERE], env=env, cwd=root,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    code, out, err = finish(proc, timeout=240)
+    shutil.rmtree(root, ignore_errors=True)
+    assert code == 0, out + err
+    lines = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
+    assert lines["unit"] == "pywin32-service-manager.service"
+    assert lines["verify"].startswith("True"), out
+    assert lines["active"] == "active", out
+    assert lines["same-manager"] == "True", out
+    assert "'shutdown'" in lines["records"] or "'stop'" in lines["records"], out

@@ -104,7 +104,12 @@ void Manager::adopt_running() {
             store_->clear_running(r.key);
             s.status.current_state = kStopped;
             bool failure = r.status.current_state != kStopped;
-            if (failure) became_stopped(s, true);
+            if (failure) {
+                // As on_process_exit says of a process that ended unannounced.
+                s.status.win32_exit_code = err::kProcessAborted;
+                s.status.controls_accepted = 0;
+                became_stopped(s, true);
+            }
             continue;
         }
         // Still running: it reconnects (its dispatcher retries); until then

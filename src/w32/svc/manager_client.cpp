@@ -1,4 +1,5 @@
 #include "w32/svc/manager_client.h"
+#include "w32/svc/systemd_launcher.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -52,6 +53,14 @@ void spawn_manager(const char* function) {
     std::string program = manager_program();
     if (::access(program.c_str(), X_OK) != 0) throw_win32(err::kRpcServerUnavailable, function);
     std::string log = session_paths().runtime_dir + "/services/manager.log";
+    // Under the systemd backend the manager is a unit of its own: started
+    // from a service process, it must not live (and die) in that service's
+    // cgroup. When systemd-run fails, another client's start of the same
+    // unit usually won: the caller keeps trying to connect either way.
+    if (auto backend = systemd_backend_from_environment()) {
+        start_manager_unit(*backend, program, log);
+        return;
+    }
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);

@@ -71,7 +71,9 @@ std::vector<std::string> passed_environment() {
     for (char** e = environ; e && *e; ++e) {
         std::string_view entry(*e);
         std::string_view name = entry.substr(0, entry.find('='));
-        bool wanted = name.starts_with("PYWIN32_POSIX_") && !name.starts_with("PYWIN32_POSIX_SCM_");
+        // PYWIN32_POSIX_SCM_* too: a manager a service process starts again
+        // after a crash must run as this one does.
+        bool wanted = name.starts_with("PYWIN32_POSIX_");
         for (auto exact : kExact) wanted = wanted || name == exact;
         if (wanted) out.emplace_back(entry);
     }
@@ -180,6 +182,24 @@ int run_tool(const std::vector<std::string>& argv, std::string* out, std::string
     if (err_out) *err_out = std::move(collected[1]);
     if (timed_out || !WIFEXITED(status)) return -1;
     return WEXITSTATUS(status);
+}
+
+bool start_manager_unit(const SystemdBackend& backend, const std::string& program, const std::string& log_path) {
+    std::string unit = backend.unit_prefix + "manager.service";
+    auto reset = systemctl_command(backend);
+    reset.insert(reset.end(), {"reset-failed", unit});
+    run_tool(reset);
+    auto cmd = systemctl_command(backend, "systemd-run");
+    cmd.insert(cmd.end(), {"--quiet", "--collect", "--unit=" + unit, "--property=Type=exec",
+                           "--property=Description=pywin32-posix service control manager",
+                           "--property=StandardOutput=append:" + log_path,
+                           "--property=StandardError=append:" + log_path,
+                           // Its services are units of their own; stopping it
+                           // stops them through it, not by killing a cgroup.
+                           "--property=KillMode=process"});
+    for (const auto& e : passed_environment()) cmd.push_back("--setenv=" + e);
+    cmd.insert(cmd.end(), {"--", program});
+    return run_tool(cmd) == 0;
 }
 
 pid_t start_transient_unit(const SystemdBackend& backend, const ServiceConfig& config,

@@ -43,6 +43,11 @@ pid_t start_transient_unit(const SystemdBackend& backend, const ServiceConfig& c
                            const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
                            const std::string& log_path);
 
+// Starts the service manager as a transient unit of its own
+// (<prefix>manager.service), so that a manager started by a service process
+// does not live in that service's cgroup. False when systemd-run failed.
+bool start_manager_unit(const SystemdBackend& backend, const std::string& program, const std::string& log_path);
+
 // The systemctl/systemd-run command line prefix for the backend's scope.
 std::vector<std::string> systemctl_command(const SystemdBackend& backend, const char* tool = "systemctl");
 
