@@ -17,8 +17,8 @@ import time
 import traceback
 
 from pywin32_posix import _ras_errors
-from pywin32_posix._ras_link import (RASCS_Connected, RASCS_Disconnected, RASCS_OpenPort, process_start_time,
-                                     write_json)
+from pywin32_posix._ras_link import (TERMINATE_GRACE, RASCS_Connected, RASCS_Disconnected, RASCS_OpenPort,
+                                     process_start_time, write_json)
 
 WM_RASDIALEVENT = 0xCCCD  # the message RasDial's notifier is called with
 HANGUP_WAIT = 15.0  # seconds HangUp waits for the link to end (pppd's own grace is 5 s)
@@ -111,21 +111,28 @@ def hang_up(ras_dir, handle):
             time.sleep(0.02)
             status = read_status(ras_dir, handle) or status
             pid, start = status.get("link_pid"), status.get("link_start")
-    if _alive(pid, start):
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        deadline = time.monotonic() + HANGUP_WAIT
-        while _alive(pid, start) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        if _alive(pid, start):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    _end(pid, start, HANGUP_WAIT)
+    # A supervisor that was killed leaves its dialer behind: end it too.
+    _end(status.get("dialer_pid"), status.get("dialer_start"), TERMINATE_GRACE)
     shutil.rmtree(directory, ignore_errors=True)
     return True
+
+
+def _end(pid, start, grace):
+    """SIGTERM to process (pid, start) if it is there, SIGKILL after `grace`
+    seconds; returns once it is gone (or after one more second)."""
+    if not _alive(pid, start):
+        return
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 1.0)):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while _alive(pid, start) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if not _alive(pid, start):
+            return
 
 
 def _port_path(port):

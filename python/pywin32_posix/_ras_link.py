@@ -170,6 +170,8 @@ class Link:
             self.status.update(error=_ras_errors.CODES["ERROR_PORT_NOT_AVAILABLE"], final=True)
             self.publish()
             return 1
+        self.status["dialer_pid"] = self.dialer.pid
+        self.status["dialer_start"] = process_start_time(self.dialer.pid)
         if self.hung_up.is_set():
             self.hang_up()
         self.advance(RASCS_ConnectDevice)

@@ -8,6 +8,7 @@ and with it, a PPP link between two pppd processes over a pty in network
 namespaces of the test's own."""
 import ast
 import errno
+import json
 import os
 import shutil
 import signal
@@ -56,6 +57,9 @@ signal.signal(signal.SIGUSR1, on_usr1)
 if number == "5550199":          # nobody answers
     log("Connect script failed")
     sys.exit(8)
+if number == "5550155":          # the port does not open
+    log("Failed to open /dev/ttyS0: No such file or directory")
+    sys.exit(7)
 if number == "5550177":          # the modem never answers: hangs dialling
     while True:
         time.sleep(1)
@@ -219,6 +223,22 @@ def test_dial_errors_are_returned_with_the_state_they_ended(fake, tmp_path):
         0, win32ras.ERROR_CANNOT_OPEN_PHONEBOOK)
 
 
+def test_a_port_or_dialer_that_is_not_there(fake, monkeypatch, tmp_path):
+    book, notes, mine = fake
+    h, rc = win32ras.Dial(None, book, ("Fake ISP", "5550155"), None)
+    mine.add(h)
+    assert rc == win32ras.ERROR_PORT_NOT_AVAILABLE  # pppd's exit status 7
+    assert win32ras.GetConnectStatus(h)[:2] == (win32ras.RASCS_ConnectDevice, win32ras.ERROR_PORT_NOT_AVAILABLE)
+    win32ras.HangUp(h)
+    monkeypatch.setenv("PYWIN32_POSIX_RAS_DIALER", str(tmp_path / "no-such-dialer"))
+    h, rc = win32ras.Dial(None, book, ("Fake ISP",), None)
+    mine.add(h)
+    assert rc == win32ras.ERROR_PORT_NOT_AVAILABLE  # the dialer did not start
+    assert win32ras.GetConnectStatus(h)[:2] == (win32ras.RASCS_OpenPort, win32ras.ERROR_PORT_NOT_AVAILABLE)
+    win32ras.HangUp(h)
+    assert invalid(h)
+
+
 def test_saved_dial_params_are_used(fake):
     book, notes, mine = fake
     win32ras.SetEntryDialParams(book, ("Fake ISP", "", "", "carol", "pw", ""), True)
@@ -302,6 +322,22 @@ def test_a_dialer_that_dies(fake, number, state_then):
     assert calls.calls[-1][2:4] == (state_then, win32ras.ERROR_HARDWARE_FAILURE)
     assert win32ras.GetConnectStatus(h)[:2] == (state_then, win32ras.ERROR_HARDWARE_FAILURE)
     win32ras.HangUp(h)
+    assert invalid(h)
+
+
+def test_a_link_supervisor_that_is_killed(fake, session_root):
+    book, notes, mine = fake
+    h, rc = win32ras.Dial(None, book, ("Fake ISP",), None)
+    mine.add(h)
+    assert rc == 0
+    with open(os.path.join(session_root, "state", "ras", "connections", str(h), "status.json")) as f:
+        link = json.load(f)["link_pid"]
+    os.kill(link, signal.SIGKILL)
+    wait_status(h, lambda s: s[0] == win32ras.RASCS_Disconnected)
+    assert win32ras.GetConnectStatus(h)[:2] == (win32ras.RASCS_Disconnected, win32ras.ERROR_HARDWARE_FAILURE)
+    dialer = dialer_pid(notes, "5550100")
+    win32ras.HangUp(h)  # ends the dialer the supervisor left behind
+    wait_gone(dialer)
     assert invalid(h)
 
 
