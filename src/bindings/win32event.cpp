@@ -131,27 +131,43 @@ uint32_t wait_for_input_idle(HandleArg h, long long ms) {
 void bind_win32event(nb::module_ m) {
     m.def("CreateEvent", &create_event, "EventAttributes"_a.none(), "bManualReset"_a,
           "bInitialState"_a, "Name"_a.none(),
-          "Creates or opens an event. GetLastError() is ERROR_ALREADY_EXISTS when a named "
-          "event already existed.");
+          "Creates or opens an event (manual-reset or auto-reset, initially signalled or not) and returns "
+          "its handle. A named event is shared by every process of the session that opens the name; "
+          "GetLastError() is ERROR_ALREADY_EXISTS when it already existed (the flags are then ignored), and "
+          "a name held by another kind of object is ERROR_INVALID_HANDLE.");
     m.def("CreateMutex", &create_mutex, "MutexAttributes"_a.none(), "InitialOwner"_a,
-          "Name"_a.none() = nb::none(), "Creates or opens a mutex, optionally owned by this thread.");
+          "Name"_a.none() = nb::none(),
+          "Creates or opens a mutex, owned by the calling thread when InitialOwner is true, and returns its "
+          "handle; GetLastError() is ERROR_ALREADY_EXISTS for a name that existed. A mutex whose owner "
+          "thread or process dies is abandoned: the next wait returns WAIT_ABANDONED.");
     m.def("CreateSemaphore", &create_semaphore, "SemaphoreAttributes"_a.none(), "InitialCount"_a,
-          "MaximumCount"_a, "SemaphoreName"_a.none() = nb::none(), "Creates or opens a semaphore.");
+          "MaximumCount"_a, "SemaphoreName"_a.none() = nb::none(),
+          "Creates or opens a semaphore with a count in 0..MaximumCount and returns its handle; "
+          "ERROR_INVALID_PARAMETER unless 0 <= InitialCount <= MaximumCount and MaximumCount > 0; "
+          "GetLastError() is ERROR_ALREADY_EXISTS for a name that existed.");
     m.def("CreateWaitableTimer", &create_timer, "TimerAttributes"_a.none(), "ManualReset"_a,
-          "TimerName"_a.none() = nb::none(), "Creates or opens a waitable timer.");
+          "TimerName"_a.none() = nb::none(),
+          "Creates or opens a waitable timer (manual-reset or synchronization) and returns its handle; "
+          "GetLastError() is ERROR_ALREADY_EXISTS for a name that existed.");
     m.def("CreateWaitableTimerEx", &create_timer_ex, "lpTimerAttributes"_a.none(),
           "lpTimerName"_a.none(), "dwFlags"_a, "dwDesiredAccess"_a,
           "Creates or opens a waitable timer with flags and access rights.");
     m.def("OpenEvent", &open_object<wsync::SyncKind::Event>, "desiredAccess"_a, "bInheritHandle"_a,
           "name"_a, "Opens a named event; ERROR_FILE_NOT_FOUND when there is none.");
     m.def("OpenMutex", &open_object<wsync::SyncKind::Mutex>, "desiredAccess"_a, "bInheritHandle"_a,
-          "name"_a, "Opens a named mutex.");
+          "name"_a, "Opens a named mutex; ERROR_FILE_NOT_FOUND when there is none, ERROR_INVALID_HANDLE when "
+          "the name is another kind of object's.");
     m.def("OpenSemaphore", &open_object<wsync::SyncKind::Semaphore>, "desiredAccess"_a,
-          "bInheritHandle"_a, "name"_a, "Opens a named semaphore.");
+          "bInheritHandle"_a, "name"_a,
+          "Opens a named semaphore; ERROR_FILE_NOT_FOUND when there is none, ERROR_INVALID_HANDLE when the "
+          "name is another kind of object's.");
     m.def("OpenWaitableTimer", &open_object<wsync::SyncKind::Timer>, "desiredAccess"_a,
-          "bInheritHandle"_a, "timerName"_a, "Opens a named waitable timer.");
+          "bInheritHandle"_a, "timerName"_a,
+          "Opens a named waitable timer; ERROR_FILE_NOT_FOUND when there is none, ERROR_INVALID_HANDLE when "
+          "the name is another kind of object's.");
     m.def("SetEvent", [](HandleArg h) { wsync::set_event(h.value); }, "hEvent"_a,
-          "Signals an event.");
+          "Signals an event: a manual-reset event releases every waiter until ResetEvent, an auto-reset "
+          "one a single waiter. ERROR_INVALID_HANDLE for a handle that is not an event.");
     m.def("ResetEvent", [](HandleArg h) { wsync::reset_event(h.value); }, "hEvent"_a,
           "Resets an event to non-signalled.");
     m.def("PulseEvent", [](HandleArg h) { wsync::pulse_event(h.value); }, "hEvent"_a,
@@ -169,13 +185,22 @@ void bind_win32event(nb::module_ m) {
     m.def("CancelWaitableTimer", [](HandleArg h) { wsync::cancel_waitable_timer(h.value); },
           "handle"_a, "Disarms a timer without changing its signalled state.");
     m.def("WaitForSingleObject", &wait_single, "hHandle"_a, "milliseconds"_a,
-          "Waits for one object; returns WAIT_OBJECT_0, WAIT_ABANDONED or WAIT_TIMEOUT.");
+          "Waits up to milliseconds (INFINITE: -1) for one object; returns WAIT_OBJECT_0, WAIT_ABANDONED "
+          "(a mutex whose owner died) or WAIT_TIMEOUT. ERROR_INVALID_HANDLE for a handle that cannot be "
+          "waited on.\n\n"
+          "On POSIX: the wait releases the GIL, and Ctrl+C (a Python signal handler that raises) "
+          "interrupts it with KeyboardInterrupt.");
     m.def("WaitForSingleObjectEx",
           [](HandleArg h, long long ms, int) { return wait_single(h, ms); }, "hHandle"_a,
           "milliseconds"_a, "bAlertable"_a,
           "As WaitForSingleObject. No APCs exist on POSIX, so an alertable wait behaves the same.");
     m.def("WaitForMultipleObjects", &wait_multiple, "handlelist"_a, "bWaitAll"_a, "milliseconds"_a,
-          "Waits for any (or, with bWaitAll, all, acquired atomically) of up to 64 objects.");
+          "Waits up to milliseconds (INFINITE: -1) for any of up to 64 objects, or with bWaitAll for all of "
+          "them, acquired atomically; returns WAIT_OBJECT_0 + i (WAIT_ABANDONED_0 + i for an abandoned "
+          "mutex) or WAIT_TIMEOUT. ERROR_INVALID_PARAMETER for an empty or too long list, or one object "
+          "given twice.\n\n"
+          "On POSIX: the wait releases the GIL, and Ctrl+C (a Python signal handler that raises) "
+          "interrupts it with KeyboardInterrupt.");
     m.def("WaitForMultipleObjectsEx",
           [](nb::handle seq, int all, long long ms, int) { return wait_multiple(seq, all, ms); },
           "handlelist"_a, "bWaitAll"_a, "milliseconds"_a, "bAlertable"_a,

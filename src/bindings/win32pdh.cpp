@@ -158,25 +158,36 @@ void bind_win32pdh(nb::module_ m) {
     pdh::register_pdh_messages();
     m.def("OpenQuery",
           [](const OptStr& source, uint64_t user_data) { return pdh::open_query(source, user_data); },
-          "DataSource"_a = nb::none(), "userData"_a = 0, "Opens a query; DataSource must be None (live data).");
+          "DataSource"_a = nb::none(), "userData"_a = 0,
+          "Opens a query of live data and returns its handle; userData is kept for GetCounterInfo.\n\n"
+          "On POSIX: counter log files are not read: a DataSource other than None raises ERROR_NOT_SUPPORTED.");
     m.def("CloseQuery", &pdh::close_query, "handle"_a, "Closes a query and its counters.");
     m.def("AddCounter",
           [](uint64_t q, const std::string& path, uint64_t user_data) {
               return pdh::add_counter(q, path, user_data, "AddCounter");
           },
-          "hQuery"_a, "path"_a, "userData"_a = 0, "Adds the counter at `path` to the query; returns its handle.");
+          "hQuery"_a, "path"_a, "userData"_a = 0,
+          "Adds the counter at `path` (\\\\machine\\object(instance)\\counter, wildcards allowed) to the "
+          "query and returns its handle; PDH_CSTATUS_NO_OBJECT / NO_COUNTER / BAD_COUNTERNAME when the path "
+          "names none.\n\n"
+          "On POSIX: objects and counters are read from /proc and /sys, and from counters other programs "
+          "publish with perfmon.");
     m.def("AddEnglishCounter",
           [](uint64_t q, const std::string& path, uint64_t user_data) {
               return pdh::add_counter(q, path, user_data, "AddEnglishCounter");
           },
-          "hQuery"_a, "path"_a, "userData"_a = 0, "AddCounter with English names (the only names here).");
+          "hQuery"_a, "path"_a, "userData"_a = 0,
+          "AddCounter with the English names of objects and counters.\n\n"
+          "On POSIX: names are English in every locale, so this is AddCounter.");
     m.def("RemoveCounter", &pdh::remove_counter, "handle"_a, "Removes a counter from its query.");
     m.def("CollectQueryData", &pdh::collect_query_data, "hQuery"_a, Release(),
           "Samples every counter of the query.");
     m.def("GetFormattedCounterValue", &get_formatted_counter_value, "handle"_a, "format"_a,
           "(counter type, value) from the last two samples.");
     m.def("GetFormattedCounterArray", &get_formatted_counter_array, "handle"_a, "format"_a,
-          "{instance: value} for a wildcard counter.");
+          "{instance: value} of a wildcard counter from the last samples; instances without a value "
+          "yet are left out.\n\n"
+          "On POSIX: repeated instance names are told apart as name#1, name#2 (PDH repeats the name).");
     m.def("GetCounterInfo", &get_counter_info, "handle"_a, "bRetrieveExplainText"_a,
           "(type, version, status, scale, defaultScale, userData, queryUserData, fullPath, "
           "(machine, object, instance, parent, index, counter), explainText).");
@@ -189,7 +200,10 @@ void bind_win32pdh(nb::module_ m) {
               return pdh::enum_objects(machine, dword_arg(detail, "detailLevel"));
           },
           "DataSource"_a.none(), "machine"_a.none(), "detailLevel"_a, "refresh"_a = 0,
-          "The names of the performance objects.");
+          "The names of the performance objects of a machine (None: this one) at a detail level; "
+          "PDH_CSTATUS_NO_MACHINE for another machine.\n\n"
+          "On POSIX: a DataSource other than None (a log file) raises ERROR_NOT_SUPPORTED; refresh has no "
+          "effect.");
     m.def("EnumObjectItems",
           [](const OptStr& source, const OptStr& machine, const std::string& object, long long detail,
              long long flags) {
@@ -200,7 +214,10 @@ void bind_win32pdh(nb::module_ m) {
               return pdh::enum_object_items(machine, object, level);
           },
           "DataSource"_a.none(), "machine"_a.none(), "object"_a, "detailLevel"_a, "flags"_a = 0,
-          "(counter names, instance names) of an object.");
+          "(counter names, instance names) of an object at a detail level; PDH_CSTATUS_NO_OBJECT for an "
+          "unknown one. Repeated instance names are listed once per instance.\n\n"
+          "On POSIX: a DataSource other than None (a log file) raises ERROR_NOT_SUPPORTED; flags have no "
+          "effect.");
     m.def("MakeCounterPath", &make_counter_path, "elements"_a, "flags"_a = 0,
           "Builds a counter path from (machine, object, instance, parent, index, counter).");
     m.def("ParseCounterPath", &parse_counter_path, "path"_a, "flags"_a = 0,
@@ -221,8 +238,12 @@ void bind_win32pdh(nb::module_ m) {
           [](const OptStr& machine, long long index) {
               return pdh::lookup_perf_name_by_index(machine, dword_arg(index, "index"));
           },
-          "machineName"_a.none(), "index"_a, "The English name of an index.");
-    m.def("ConnectMachine", &connect_machine, "machineName"_a.none(), "Connects to a machine (the local one only).");
+          "machineName"_a.none(), "index"_a,
+          "The English name of an object or counter from Windows' index (LookupPerfIndexByName's "
+          "reverse); PDH_INVALID_ARGUMENT for an unknown index.");
+    m.def("ConnectMachine", &connect_machine, "machineName"_a.none(), "Connects to a machine for queries and enumerations; returns the machine's name.\n\n"
+          "On POSIX: only this machine (None, \\\\., \\\\localhost, \\\\<hostname>) is served; "
+          "another one is PDH_CANNOT_CONNECT_MACHINE.");
 }
 
 W32_REGISTER_SUBMODULE("win32pdh", bind_win32pdh);

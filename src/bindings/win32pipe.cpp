@@ -148,8 +148,14 @@ nb::tuple create_pipe(nb::handle sa, long long size) {
 void bind_win32pipe(nb::module_ m) {
     m.def("CreateNamedPipe", &create_named_pipe, "pipeName"_a, "openMode"_a, "pipeMode"_a, "nMaxInstances"_a,
           "nOutBufferSize"_a, "nInBufferSize"_a, "nDefaultTimeOut"_a, "sa"_a.none(),
-          "Creates one instance of a named pipe (\\\\.\\pipe\\NAME). With FILE_FLAG_OVERLAPPED, "
-          "ConnectNamedPipe/ReadFile/WriteFile/TransactNamedPipe take an OVERLAPPED.");
+          "Creates one instance of a named pipe (\\\\.\\pipe\\NAME) and returns its server handle. With "
+          "FILE_FLAG_OVERLAPPED, ConnectNamedPipe/ReadFile/WriteFile/TransactNamedPipe take an OVERLAPPED. "
+          "ERROR_PIPE_BUSY when nMaxInstances instances exist; ERROR_ACCESS_DENIED when "
+          "FILE_FLAG_FIRST_PIPE_INSTANCE is asked and the pipe exists.\n\n"
+          "On POSIX: an instance is an AF_UNIX socket (SOCK_SEQPACKET for messages, SOCK_STREAM for bytes) "
+          "under the session's runtime directory, reached by the same user's processes of the session "
+          "only; remote names (\\\\server\\pipe\\...) are ERROR_INVALID_NAME; a message is limited by "
+          "the socket's send buffer (ERROR_NOT_ENOUGH_QUOTA beyond it).");
     m.def("ConnectNamedPipe", &connect_named_pipe, "hPipe"_a, "overlapped"_a.none() = nb::none(),
           "Waits for a client: returns 0, or ERROR_PIPE_CONNECTED if one had connected already. With "
           "an OVERLAPPED: ERROR_IO_PENDING (the event/port reports the connection) or ERROR_PIPE_CONNECTED.");
