@@ -437,7 +437,10 @@ h, rc = win32ras.Dial(None, book, ("Loop",), callback)
 done.wait(60)
 print("states", states, flush=True)
 print("status", win32ras.GetConnectStatus(h), flush=True)
-import subprocess
+import os, subprocess
+from pywin32_posix._w32 import win32api
+with open(os.path.join(win32api._state_dir(), "ras", "connections", str(h), "dialer.log")) as f:
+    print("log", repr(f.read()), flush=True)  # pppd's own words, for a failure's message
 print("addr", subprocess.run(["ip", "-4", "-o", "addr", "show"], capture_output=True, text=True).stdout.replace("\n", " | "), flush=True)
 win32ras.HangUp(h)
 print("hungup", win32ras.IsHandleValid(h), flush=True)
