@@ -55,12 +55,21 @@ def TermWrite():
 
 
 def write(data, /):
-    """Appends text to the trace buffer (after InitWrite)."""
+    """Appends text (str or bytes) to the session's trace buffer, where a
+    reader in any process takes it (after InitWrite).
+
+    On POSIX: text travels as UTF-8, so any str is taken (pywin32 encodes
+    Latin-1); the buffer holds 64 KiB, and a writer waits only while a
+    reader is draining it.
+    """
     _existing_tracer("writing").write(data)
 
 
 def read():
-    """Takes everything in the trace buffer, '' if nothing (after InitRead)."""
+    """Takes everything in the trace buffer, '' if nothing (after InitRead).
+
+    On POSIX: bytes that are not UTF-8 read as U+FFFD (pywin32 decodes Latin-1).
+    """
     return _existing_tracer("reading").read()
 
 
@@ -83,5 +92,9 @@ def flush():
 
 def GetHandle():
     """The handle (an int) of the auto-reset event set when output arrives;
-    wait on it with win32event, then read()."""
+    wait on it with win32event, then read().
+
+    On POSIX: the handle is one of this package's handle table, usable with
+    win32event, not a Windows HANDLE value.
+    """
     return _data_event()

@@ -282,8 +282,14 @@ void bind_mmapfile(nb::module_ m) {
         .def("write_byte", &PyMmapfile::write_byte, "char"_a, "Writes a single character of data");
     m.def("mmapfile", &new_mmapfile, "File"_a.none(), "Name"_a.none(), "MaximumSize"_a.none() = 0,
           "FileOffset"_a.none() = 0, "NumberOfBytesToMap"_a.none() = 0, nb::rv_policy::take_ownership,
-          "Pymmapfile=mmapfile(File,Name,MaximumSize=0,FileOffset=0,NumberOfBytesToMap=0)  Creates a "
-          "memory mapped file view");
+          "Maps a view of a file, or of shared memory when File is None or \"\", and returns a Pymmapfile. "
+          "A Name makes the mapping reachable by the session's other processes (a second mmapfile of "
+          "that name opens the same memory, with its original size). MaximumSize 0 maps a file at its "
+          "size rounded up to a page (ValueError for an empty file); a larger size grows the file. "
+          "FileOffset and NumberOfBytesToMap (0: to the end) choose the view. ERROR_SHARING_VIOLATION "
+          "when win32file holds the file without sharing.\n\n"
+          "On POSIX: named mappings have a namespace of their own (an event may have the same name); "
+          "truncating a mapped file is not prevented, and touching pages past its end raises SIGBUS.");
 }
 
 W32_REGISTER_SUBMODULE("mmapfile", bind_mmapfile);
