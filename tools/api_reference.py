@@ -142,9 +142,9 @@ def _class(modname, stub, name, cls):
     if home is not None and home != (modname, name):
         target = home[1] if home[0] == modname else f"{home[0]}.{home[1]}"
         return [f".. py:class:: {name}", "", f"   Alias of :class:`{target}`.", ""]
-    out = [f".. py:class:: {name}", ""]
-    out += prose(api_inventory.docstring(cls), 3)
     _bases, members = stub.layout(cls)
+    out = [f".. py:class:: {name}{_constructor_args(stub, members.get('__init__'))}", ""]
+    out += prose(api_inventory.docstring(cls), 3)
     for attr, kind, value in api_inventory.class_members(members):
         if kind == "method":
             out += _function("py:method", stub, attr, value, 3, method=True)
@@ -156,6 +156,21 @@ def _class(modname, stub, name, cls):
             out.append("")
             out += prose(api_inventory.docstring(value), 6) if api_inventory.docstring(value).strip() else []
     return out
+
+
+def _constructor_args(stub, init):
+    """"(args)" of a class's __init__ as its stub writes it, without self; "" when unknown."""
+    if init is None or not (api_inventory.nb_docs(init) or callable(init)):
+        return ""
+    try:
+        sigs = gen_stubs.signatures(stub, "__init__", init, method=True)
+    except (SyntaxError, ValueError, TypeError):
+        return ""
+    if not sigs:
+        return ""
+    args = sigs[0][len("__init__("):sigs[0].rindex(")")]
+    args = re.sub(r"^self(: [^,]+)?(, )?", "", args)
+    return f"({args})"
 
 
 def index_page(names):
