@@ -246,8 +246,10 @@ void bind_win32file_sockets(nb::module_ m) {
               w32::throw_win32(w32::err::kNotSupported, "WSAAsyncSelect");
           },
           "socket"_a, "hwnd"_a, "_int"_a, "networkEvents"_a,
-          "WSAAsyncSelect(socket, hwnd, msg, networkEvents): On POSIX: raises ERROR_NOT_SUPPORTED (there "
-          "are no windows to post messages to); use WSAEventSelect.");
+          "WSAAsyncSelect(socket, hwnd, msg, networkEvents): would post msg to the window hwnd when the "
+          "socket's events happen; raises ERROR_NOT_SUPPORTED once the socket is checked. Use "
+          "WSAEventSelect.\n\n"
+          "On POSIX: not supported (there are no windows to post messages to).");
 }
 
 }  // namespace
