@@ -438,4 +438,6 @@ def logon(user, password, function):
     held = permitted if entry.pw_uid == 0 else 0
     credentials = Credentials(entry.pw_uid, entry.pw_gid, groups, 0, held, _session_of(_os.getpid()), 0o22)
     privileges = dict(_privileges.token_privileges(0, held))
-    return TokenState(TokenPrimary, SecurityAnonymous, None, credentials, privileges)
+    state = TokenState(TokenPrimary, SecurityAnonymous, None, credentials, privileges)
+    state.authentication_id = allocate_luid()  # each logon is a new logon session, as on Windows
+    return state

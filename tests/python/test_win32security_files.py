@@ -47,13 +47,8 @@ def f(tmp_path):
     return path
 
 
-def me():
-    return os.getuid(), os.stat("/proc/self").st_gid
-
-
 def test_mode_bits_read_as_canonical_dacl(f):
-    uid, _ = me()
-    gid = os.stat(f).st_gid
+    uid, gid = os.getuid(), os.stat(f).st_gid
     os.chmod(f, 0o640)
     assert get_dacl(f) == ("D:(A;;0x12019f;;;S-1-22-1-%d)(A;;FR;;;S-1-22-2-%d)(A;;FA;;;SY)(A;;FA;;;BA)"
                            % (uid, gid))

@@ -90,8 +90,7 @@ def test_object_aces_are_not_supported():
 def test_bad_revision_and_types():
     assert_winerror(pytest.raises(pywintypes.error, s.ConvertStringSecurityDescriptorToSecurityDescriptor,
                                   "D:", 2), winerror.ERROR_UNKNOWN_REVISION)
-    assert_winerror(pytest.raises(pywintypes.error, format_, parse("D:"), 0) if False else
-                    pytest.raises(pywintypes.error, s.ConvertSecurityDescriptorToStringSecurityDescriptor,
+    assert_winerror(pytest.raises(pywintypes.error, s.ConvertSecurityDescriptorToStringSecurityDescriptor,
                                   parse("D:"), 3, ALL), winerror.ERROR_UNKNOWN_REVISION)
     with pytest.raises(TypeError):
         s.ConvertStringSecurityDescriptorToSecurityDescriptor(b"D:", 1)
