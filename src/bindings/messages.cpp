@@ -74,18 +74,27 @@ void bind_message_functions(nb::module_ win32api, nb::module_ win32gui, nb::modu
     win32api.def("PostThreadMessage", &post_thread_message, "tid"_a, "idMessage"_a,
                  "wParam"_a.none() = nb::none(), "lParam"_a.none() = nb::none(),
                  "Posts a message to a thread of this process that has a message queue "
-                 "(ERROR_INVALID_THREAD_ID otherwise).");
+                 "(ERROR_INVALID_THREAD_ID otherwise).\n\n"
+                 "On POSIX: a thread of another process is ERROR_INVALID_THREAD_ID: queues are per "
+                 "process.");
     win32api.def("PostQuitMessage", &msg::post_quit_message,
                  "exitCode"_a = 0, "Posts WM_QUIT to the calling thread's queue.");
 
     win32gui.def("PostThreadMessage", &post_thread_message, "threadId"_a, "message"_a,
-                 "wparam"_a.none(), "lparam"_a.none(), "Posts a message to a thread's queue.");
+                 "wparam"_a.none(), "lparam"_a.none(),
+                 "Posts a message to a thread's queue; ERROR_INVALID_THREAD_ID for a thread without one.\n\n"
+                 "On POSIX: only threads of this process can be reached: queues are per process.");
     win32gui.def("PostQuitMessage", &msg::post_quit_message,
                  "rc"_a = 0, "Posts WM_QUIT to the calling thread's queue.");
     win32gui.def("PeekMessage", &peek_message, "hwnd"_a.none(), "filterMin"_a, "filterMax"_a,
-                 "removalOptions"_a, "Returns (1, msg) for a waiting thread message, else (0, ...).");
+                 "removalOptions"_a,
+                 "Returns (1, msg) for a waiting thread message (removed with PM_REMOVE), else (0, ...); "
+                 "never waits.\n\n"
+                 "On POSIX: there are no windows: hwnd is ignored and every message is a thread "
+                 "message.");
     win32gui.def("GetMessage", &get_message, "hwnd"_a.none(), "_min"_a, "_max"_a,
-                 "Waits for a thread message; returns (0, msg) for WM_QUIT, else (1, msg).");
+                 "Waits for a thread message in the given range; returns (0, msg) for WM_QUIT, else (1, msg).\n\n"
+                 "On POSIX: there are no windows: hwnd is ignored and every message is a thread message.");
 
     win32event.def("MsgWaitForMultipleObjects", &msg_wait, "handlelist"_a, "bWaitAll"_a,
                    "milliseconds"_a, "wakeMask"_a,
