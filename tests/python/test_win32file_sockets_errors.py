@@ -185,6 +185,7 @@ def test_socket_handles_in_the_handle_calls():
         f.CreateIoCompletionPort(10**6 + 1, None, 0, 0)
     assert_winerror(e, ERROR_INVALID_HANDLE)
     a, b = socket.socketpair()
+    f.WSASend(a, b"known", None, 0)
     assert f.GetFileType(a.fileno()) == f.FILE_TYPE_PIPE
     a.close(), b.close()
 

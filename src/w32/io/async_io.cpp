@@ -7,6 +7,7 @@
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
 #include "w32/io/file_object.h"
+#include "w32/io/socket_file.h"
 
 namespace w32::io {
 
@@ -266,7 +267,7 @@ Handle create_io_completion_port(Handle file, Handle existing, uint64_t key) {
         port = std::make_shared<CompletionPort>();
     }
     if (file != kInvalidHandleValue && file != 0) {
-        auto f = file_of(file, fn);
+        auto f = file_or_socket_of(file, fn);
         f->associate_port(port, key);
     } else if (existing) {
         throw_win32(err::kInvalidParameter, fn);

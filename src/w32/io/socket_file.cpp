@@ -36,6 +36,12 @@ public:
         return slot;
     }
 
+    std::shared_ptr<SocketFile> known(int fd, ino_t ino) {
+        std::lock_guard lock(mutex_);
+        auto it = files_.find(fd);
+        return it == files_.end() || it->second->inode() != ino ? nullptr : it->second;
+    }
+
     std::shared_ptr<SocketFile> find(int fd) {
         std::lock_guard lock(mutex_);
         auto it = files_.find(fd);
@@ -112,7 +118,17 @@ std::shared_ptr<FileObject> socket_file_of_value(Handle value) {
     int fd = static_cast<int>(value);
     ino_t ino = socket_inode(fd);
     if (!ino) return nullptr;
-    return SocketFiles::instance().get(fd, ino);
+    return SocketFiles::instance().known(fd, ino);
+}
+
+std::shared_ptr<FileObject> file_or_socket_of(Handle value, const char* function) {
+    try {
+        return file_of(value, function);
+    } catch (const Win32Error& e) {
+        ino_t ino = value <= 0x7FFFFFFF ? socket_inode(static_cast<int>(value)) : 0;
+        if (!ino) throw;
+        return SocketFiles::instance().get(static_cast<int>(value), ino);
+    }
 }
 
 void rebind_socket_file(int fd, ino_t ino) {

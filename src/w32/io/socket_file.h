@@ -49,8 +49,16 @@ private:
 // (named `function`) when `fd` is not an open socket.
 std::shared_ptr<SocketFile> socket_file(int fd, const char* function);
 
-// For file_of(): the socket whose descriptor is `value`, or null.
+// For file_of(): the socket whose descriptor is `value`, or null. Only a
+// socket already known here (used by a socket call, or associated with a
+// completion port) counts: descriptors and handle values are both small
+// integers, and an arbitrary socket must not turn a stale or forged handle
+// value into a valid one.
 std::shared_ptr<FileObject> socket_file_of_value(Handle value);
+
+// file_of(), or else the socket whose descriptor is `value`, now known
+// (CreateIoCompletionPort(sock.fileno(), ...) comes before any socket call).
+std::shared_ptr<FileObject> file_or_socket_of(Handle value, const char* function);
 
 // AcceptEx put another socket under descriptor `fd`: its object (port
 // association included) now stands for that socket, as the accept socket's
