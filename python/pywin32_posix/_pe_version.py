@@ -1,5 +1,6 @@
 """GetFileVersionInfo on Windows executables (PE files) kept on a POSIX
-file system: the RT_VERSION resource (VS_VERSIONINFO) read from the file.
+file system: the RT_VERSION resource (VS_VERSIONINFO) read from the file
+(the resource directory is _pe_resources').
 
 Only the file is read; nothing is loaded. ELF files and scripts carry no
 such resource.
@@ -7,6 +8,7 @@ such resource.
 import struct
 
 from pywin32_posix._errors import error
+from pywin32_posix._pe_resources import ResourceTree
 
 ERROR_BAD_FORMAT = 11
 ERROR_RESOURCE_TYPE_NOT_FOUND = 1813
@@ -27,68 +29,14 @@ def _not_found():
 
 
 def version_resource(data):
-    """The VS_VERSIONINFO bytes of a PE image, or raises."""
-    if data[:2] != b"MZ" or len(data) < 0x40:
-        raise _not_found()
-    try:
-        pe = struct.unpack_from("<I", data, 0x3C)[0]
-        if data[pe:pe + 4] != b"PE\0\0":
-            raise _not_found()
-        sections, opt_size = struct.unpack_from("<H", data, pe + 6)[0], struct.unpack_from("<H", data, pe + 20)[0]
-        opt = pe + 24
-        magic = struct.unpack_from("<H", data, opt)[0]
-        if magic == 0x10B:
-            count_at, dirs_at = opt + 92, opt + 96
-        elif magic == 0x20B:
-            count_at, dirs_at = opt + 108, opt + 112
-        else:
-            raise _bad()
-        if struct.unpack_from("<I", data, count_at)[0] <= 2:
-            raise _not_found()
-        res_rva, res_size = struct.unpack_from("<II", data, dirs_at + 2 * 8)
-        if not res_rva:
-            raise _not_found()
-        table = []
-        for i in range(sections):
-            at = opt + opt_size + 40 * i
-            vsize, va, raw_size, raw_ptr = struct.unpack_from("<IIII", data, at + 8)
-            table.append((va, max(vsize, raw_size), raw_ptr))
-
-        def offset(rva):
-            for va, size, raw in table:
-                if va <= rva < va + size:
-                    return raw + rva - va
-            raise _bad()
-
-        base = offset(res_rva)
-
-        def entries(directory):
-            named, ids = struct.unpack_from("<HH", data, base + directory + 12)
-            for i in range(named + ids):
-                name, target = struct.unpack_from("<II", data, base + directory + 16 + 8 * i)
-                yield name, target
-
-        def find(directory, want=None):
-            for name, target in entries(directory):
-                if want is None or (not name & 0x80000000 and name == want):
-                    return target
-            return None
-
-        level = find(0, RT_VERSION)
-        for _ in range(2):  # the name, then the language: the first of each
-            if level is None or not level & 0x80000000:
-                raise _not_found()
-            level = find(level & 0x7FFFFFFF)
-        if level is None or level & 0x80000000:
-            raise _not_found()
-        data_rva, size = struct.unpack_from("<II", data, base + level)
-        start = offset(data_rva)
-        block = data[start:start + size]
-        if len(block) != size:
-            raise _bad()
-        return block
-    except struct.error:
-        raise _bad() from None
+    """The VS_VERSIONINFO bytes of a PE image (its RT_VERSION resource: the
+    first name, in its first language), or raises."""
+    tree = ResourceTree(data, "GetFileVersionInfo")
+    names = (tree.types or {}).get(RT_VERSION)
+    for languages in (names or {}).values():
+        for block in languages.values():
+            return block
+    raise _not_found()
 
 
 def _align4(n):

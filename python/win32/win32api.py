@@ -182,34 +182,42 @@ def GetWindowsDirectory():
 
 # --- small helpers of windef.h ---------------------------------------------------
 def LOWORD(val, /):
+    """The low 16 bits of a value."""
     return val & 0xFFFF
 
 
 def HIWORD(val, /):
+    """Bits 16-31 of a value."""
     return (val >> 16) & 0xFFFF
 
 
 def LOBYTE(val, /):
+    """The low 8 bits of a value."""
     return val & 0xFF
 
 
 def HIBYTE(val, /):
+    """Bits 8-15 of a value."""
     return (val >> 8) & 0xFF
 
 
 def MAKEWORD(low, high, /):
+    """A 16-bit value of two bytes (low, high)."""
     return (low & 0xFF) | ((high & 0xFF) << 8)
 
 
 def MAKELONG(low, high, /):
+    """A 32-bit value of two 16-bit halves (low, high)."""
     return (low & 0xFFFF) | ((high & 0xFFFF) << 16)
 
 
 def RGB(red, green, blue, /):
+    """A COLORREF (0x00BBGGRR) of three 8-bit components."""
     return (red & 0xFF) | ((green & 0xFF) << 8) | ((blue & 0xFF) << 16)
 
 
 def MAKELANGID(PrimaryLanguage, SubLanguage, /):
+    """A language id of a primary language and a sublanguage (winnt.h)."""
     return ((SubLanguage & 0x3F) << 10) | (PrimaryLanguage & 0x3FF)
 
 
@@ -247,18 +255,24 @@ def GetSystemDefaultLCID():
 
 
 def GetUserDefaultLangID():
+    """The language id of the user's locale (GetUserDefaultLCID's low 16 bits)."""
     return GetUserDefaultLCID() & 0xFFFF
 
 
 def GetSystemDefaultLangID():
+    """The language id of the system's locale (GetSystemDefaultLCID's low 16 bits)."""
     return GetSystemDefaultLCID() & 0xFFFF
 
 
 def GetThreadLocale():
+    """The LCID SetThreadLocale set, else the user's (GetUserDefaultLCID).
+    On POSIX it is kept for the process, not per thread, and changes no
+    formatting of the C library."""
     return _thread_locale if _thread_locale is not None else GetUserDefaultLCID()
 
 
 def SetThreadLocale(lcid, /):
+    """Sets the LCID GetThreadLocale returns (see there)."""
     global _thread_locale
     _thread_locale = lcid
 
@@ -274,17 +288,11 @@ def SetErrorMode(errorMode, /):
 
 
 # --- what a headless POSIX process has no counterpart for -----------------------
-def _not_supported(name):
-    def unsupported(*args, **kwargs):
-        raise error(_ERROR_NOT_SUPPORTED, name, "The request is not supported.")
-    unsupported.__name__ = name
-    unsupported.__doc__ = "Raises ERROR_NOT_SUPPORTED: no keyboard state on POSIX (see docs/win32api.md)."
-    return unsupported
+# One table (pywin32_posix._win32api_nodisplay): screen, windows, cursor,
+# synthetic input, key state.
+from pywin32_posix._win32api_nodisplay import FUNCTIONS as _UNSUPPORTED  # noqa: E402
 
-
-GetKeyState = _not_supported("GetKeyState")
-GetAsyncKeyState = _not_supported("GetAsyncKeyState")
-GetKeyboardState = _not_supported("GetKeyboardState")
+globals().update(_UNSUPPORTED)
 
 
 def GetSystemPowerStatus():
@@ -390,3 +398,94 @@ from pywin32_posix._win32api_shell import (  # noqa: E402,F401
     ShellExecute,
     WinExec,
 )
+
+# --- threads, shutdown and power, the machine, keyboard layouts, resources ---------------
+from pywin32_posix._win32api_power import (  # noqa: E402,F401
+    AbortSystemShutdown,
+    ExitWindows,
+    ExitWindowsEx,
+    GetPwrCapabilities,
+    GetSystemFileCacheSize,
+    InitiateSystemShutdown,
+    SetSystemFileCacheSize,
+    SetSystemPowerState,
+)
+from pywin32_posix._win32api_machine import (  # noqa: E402,F401
+    FindExecutable,
+    GetComputerObjectName,
+    GetLastInputInfo,
+    GetSystemCpuSetInformation,
+    RegisterWindowMessage,
+    SetTimeZoneInformation,
+)
+from pywin32_posix._win32api_keyboard import (  # noqa: E402,F401
+    GetKeyboardLayout,
+    GetKeyboardLayoutList,
+    GetKeyboardLayoutName,
+    MapVirtualKey,
+    ToAsciiEx,
+    VkKeyScan,
+    VkKeyScanEx,
+)
+from pywin32_posix._pe_resources import (  # noqa: E402,F401
+    EnumResourceLanguages,
+    EnumResourceNames,
+    EnumResourceTypes,
+    LoadResource,
+    LoadString,
+)
+from pywin32_posix import _pe_resources  # noqa: E402
+
+# LoadLibraryEx flags (libloaderapi.h) that load an image's data only.
+DONT_RESOLVE_DLL_REFERENCES = 0x00000001
+LOAD_LIBRARY_AS_DATAFILE = 0x00000002
+LOAD_LIBRARY_AS_IMAGE_RESOURCE = 0x00000020
+LOAD_LIBRARY_AS_DATAFILE_EXCLUSIVE = 0x00000040
+_DATA_ONLY = LOAD_LIBRARY_AS_DATAFILE | LOAD_LIBRARY_AS_IMAGE_RESOURCE | LOAD_LIBRARY_AS_DATAFILE_EXCLUSIVE
+
+
+def _is_pe_file(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read(2) == b"MZ"
+    except OSError:
+        return False
+
+
+def LoadLibrary(fileName, /):
+    """dlopen()s a shared library and returns its handle; ERROR_MOD_NOT_FOUND
+    when it cannot be loaded. A Windows image (PE file) cannot run here:
+    ERROR_BAD_EXE_FORMAT, as Windows says of a DLL built for another machine
+    (LoadLibraryEx with LOAD_LIBRARY_AS_DATAFILE reads its resources)."""
+    if isinstance(fileName, str):
+        path = _native._posix_path(fileName, "LoadLibrary")
+        if _os.path.isfile(path) and _is_pe_file(path):
+            raise error(193, "LoadLibrary", "%1 is not a valid Win32 application.")
+    return _native.LoadLibrary(fileName)
+
+
+def LoadLibraryEx(fileName, handle, flags=0, /):
+    """LoadLibrary with flags. With LOAD_LIBRARY_AS_DATAFILE(_EXCLUSIVE) or
+    LOAD_LIBRARY_AS_IMAGE_RESOURCE a Windows image (PE file) is opened for
+    its resources only (LoadResource, LoadString, EnumResource*): the handle
+    is odd, as Windows marks data-file modules, and FreeLibrary releases it;
+    a file that is no PE image is ERROR_BAD_EXE_FORMAT. Other flags are
+    ignored (dlopen has one way to load)."""
+    if not isinstance(flags, int) or isinstance(flags, bool):
+        raise TypeError("flags must be an int")
+    if flags & _DATA_ONLY:
+        if not isinstance(fileName, str):
+            raise TypeError("fileName must be a string")
+        path = _native._posix_path(fileName, "LoadLibraryEx")
+        if not _os.path.isfile(path):
+            raise error(2, "LoadLibraryEx", "The system cannot find the file specified.")
+        return _pe_resources.DATA_MODULES.load(path, "LoadLibraryEx")
+    return LoadLibrary(fileName) if isinstance(fileName, str) else _native.LoadLibraryEx(fileName, handle, flags)
+
+
+def FreeLibrary(hModule, /):
+    """Drops one reference to a module: a data-file module of LoadLibraryEx
+    is closed at the last; a library is dlclose()d (see LoadLibrary)."""
+    if isinstance(hModule, int) and not isinstance(hModule, bool) and _pe_resources.DATA_MODULES.free(hModule):
+        return
+    return _native.FreeLibrary(hModule)

@@ -480,16 +480,19 @@ void bind_win32api_registry(nb::module_ m) {
           },
           "samDesired"_a = reg::kKeyAllAccess, "A handle to HKEY_CURRENT_USER's root.");
     m.def("RegOverridePredefKey", [](nb::handle, nb::handle) { not_supported("RegOverridePredefKey"); },
-          "Key"_a.none(), "NewKey"_a.none(), "ERROR_NOT_SUPPORTED.");
+          "Key"_a.none(), "NewKey"_a.none(),
+          "Maps a predefined key onto another key for this process.\n\n"
+          "On POSIX: not supported (the predefined keys are the store's hives, which cannot be redirected).");
     m.def("RegOpenKeyTransacted",
           [](nb::handle, nb::handle, nb::handle, nb::handle, nb::handle) { not_supported("RegOpenKeyTransacted"); },
           "Key"_a.none(), "SubKey"_a.none(), "samDesired"_a.none(), "Transaction"_a.none(),
-          "Options"_a.none() = nb::none(), "ERROR_NOT_SUPPORTED (no kernel transactions).");
+          "Options"_a.none() = nb::none(), "Opens a key inside a kernel transaction.\n\nOn POSIX: not supported (there are no kernel transactions).");
     m.def("RegGetKeySecurity", [](nb::handle, nb::handle) { not_supported("RegGetKeySecurity"); },
-          "key"_a.none(), "security_info"_a.none(), "ERROR_NOT_SUPPORTED (keys carry no security descriptor).");
+          "key"_a.none(), "security_info"_a.none(),
+          "Returns a key's security descriptor.\n\nOn POSIX: not supported (keys carry no security descriptor).");
     m.def("RegSetKeySecurity", [](nb::handle, nb::handle, nb::handle) { not_supported("RegSetKeySecurity"); },
           "key"_a.none(), "security_info"_a.none(), "sd"_a.none(),
-          "ERROR_NOT_SUPPORTED (keys carry no security descriptor).");
+          "Sets a key's security descriptor.\n\nOn POSIX: not supported (keys carry no security descriptor).");
 }
 
 W32_REGISTER_SUBMODULE("win32api", bind_win32api_registry);
