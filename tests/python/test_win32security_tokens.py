@@ -389,3 +389,50 @@ def test_impersonation_ends_with_its_thread():
         assert_winerror(pytest.raises(pywintypes.error, in_thread,
                                       lambda: s.OpenThreadToken(win32api.GetCurrentThread(), s.TOKEN_QUERY, False), 30),
                         winerror.ERROR_NO_TOKEN)
+
+
+@root_only
+def test_impersonate_the_client_of_a_pipe_in_another_process(shared_dir):
+    # The client runs with other groups (root stays its user, so that it can
+    # reach this run's session): the server thread takes them on.
+    import sys
+    import win32pipe
+    from w32util import finish, read_line
+    name = r"\\.\pipe\w32sec-" + uuid.uuid4().hex[:12]
+    server = win32pipe.CreateNamedPipe(name, win32pipe.PIPE_ACCESS_DUPLEX, win32pipe.PIPE_TYPE_BYTE, 1,
+                                       4096, 4096, 0, None)
+    code = ("import sys, win32file\n"
+            "h = win32file.CreateFile(sys.argv[1], win32file.GENERIC_READ | win32file.GENERIC_WRITE, 0, None,"
+            " win32file.OPEN_EXISTING, 0, None)\n"
+            "print('connected', flush=True)\n"
+            "sys.stdin.readline()\n")
+    child = subprocess.Popen([sys.executable, "-c", code, name], env=os.environ.copy(),
+                             cwd=os.environ["PYWIN32_POSIX_ROOT"], group=65534, extra_groups=[65533],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert read_line(child) == "connected"
+        try:
+            win32pipe.ConnectNamedPipe(server, None)
+        except pywintypes.error as exc:
+            assert exc.winerror == winerror.ERROR_PIPE_CONNECTED
+
+        def body():
+            s.ImpersonateNamedPipeClient(server)
+            try:
+                tok = s.OpenThreadToken(win32api.GetCurrentThread(), s.TOKEN_QUERY, False)
+                groups = {s.ConvertSidToStringSid(g) for g, _ in s.GetTokenInformation(tok, s.TokenGroups)}
+                made = shared_dir / "made-as-client"
+                made.write_text("x")
+                return (s.ConvertSidToStringSid(s.GetTokenInformation(tok, s.TokenPrimaryGroup)),
+                        "S-1-22-2-65533" in groups, os.stat(made).st_gid)
+            finally:
+                s.RevertToSelf()
+
+        assert in_thread(body, 30) == ("S-1-22-2-65534", True, 65534)
+        (shared_dir / "made-after").write_text("x")
+        assert os.stat(shared_dir / "made-after").st_gid == os.getegid()
+    finally:
+        child.stdin.write("\n")
+        child.stdin.flush()
+        finish(child)
+        server.Close()
