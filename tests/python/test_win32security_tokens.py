@@ -350,19 +350,30 @@ def test_impersonating_another_user_needs_the_privilege(test_user):
     assert in_thread(body, 30)
 
 
-def test_impersonate_named_pipe_client_takes_the_client_process_user():
-    import win32file
+def pipe_server():
+    """(name, server end) of a new one-instance byte pipe."""
     import win32pipe
     name = r"\\.\pipe\w32sec-" + uuid.uuid4().hex[:12]
-    server = win32pipe.CreateNamedPipe(name, win32pipe.PIPE_ACCESS_DUPLEX, win32pipe.PIPE_TYPE_BYTE, 1,
-                                       4096, 4096, 0, None)
+    return name, win32pipe.CreateNamedPipe(name, win32pipe.PIPE_ACCESS_DUPLEX, win32pipe.PIPE_TYPE_BYTE, 1,
+                                           4096, 4096, 0, None)
+
+
+def accept(server):
+    """ConnectNamedPipe for a client that has already opened the pipe."""
+    import win32pipe
+    try:
+        win32pipe.ConnectNamedPipe(server, None)
+    except pywintypes.error as exc:
+        assert exc.winerror == winerror.ERROR_PIPE_CONNECTED
+
+
+def test_impersonate_named_pipe_client_takes_the_client_process_user():
+    import win32file
+    name, server = pipe_server()
     client = win32file.CreateFile(name, win32file.GENERIC_READ | win32file.GENERIC_WRITE, 0, None,
                                   win32file.OPEN_EXISTING, 0, None)
     try:
-        try:
-            win32pipe.ConnectNamedPipe(server, None)
-        except pywintypes.error as exc:
-            assert exc.winerror == winerror.ERROR_PIPE_CONNECTED
+        accept(server)
 
         def body():
             s.ImpersonateNamedPipeClient(server)
@@ -396,11 +407,8 @@ def test_impersonate_the_client_of_a_pipe_in_another_process(shared_dir):
     # The client runs with other groups (root stays its user, so that it can
     # reach this run's session): the server thread takes them on.
     import sys
-    import win32pipe
     from w32util import finish, read_line
-    name = r"\\.\pipe\w32sec-" + uuid.uuid4().hex[:12]
-    server = win32pipe.CreateNamedPipe(name, win32pipe.PIPE_ACCESS_DUPLEX, win32pipe.PIPE_TYPE_BYTE, 1,
-                                       4096, 4096, 0, None)
+    name, server = pipe_server()
     code = ("import sys, win32file\n"
             "h = win32file.CreateFile(sys.argv[1], win32file.GENERIC_READ | win32file.GENERIC_WRITE, 0, None,"
             " win32file.OPEN_EXISTING, 0, None)\n"
@@ -411,10 +419,7 @@ def test_impersonate_the_client_of_a_pipe_in_another_process(shared_dir):
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert read_line(child) == "connected"
-        try:
-            win32pipe.ConnectNamedPipe(server, None)
-        except pywintypes.error as exc:
-            assert exc.winerror == winerror.ERROR_PIPE_CONNECTED
+        accept(server)
 
         def body():
             s.ImpersonateNamedPipeClient(server)
