@@ -594,3 +594,27 @@ def test_read_and_write_file_on_a_socket():
     assert ol2.Internal == ERROR_OPERATION_ABORTED
     b.close()
     del fd
+
+
+def test_many_cancelled_receives_leak_no_descriptor_or_thread():
+    a, b = socket.socketpair()
+    port = new_port()
+    f.CreateIoCompletionPort(a.fileno(), port, 2, 0)
+    buf = f.AllocateReadBuffer(8)
+    ol = pywintypes.OVERLAPPED()
+
+    def cycle():
+        assert f.WSARecv(a, buf, ol, 0)[0] == ERROR_IO_PENDING
+        f.CancelIo(a.fileno())
+        assert dequeue(port)[0] == ERROR_OPERATION_ABORTED
+
+    cycle()  # the reactor thread is up from here
+    fds = len(os.listdir("/proc/self/fd"))
+    threads = len(os.listdir("/proc/self/task"))
+    for _ in range(2000):
+        cycle()
+    assert len(os.listdir("/proc/self/fd")) <= fds
+    assert len(os.listdir("/proc/self/task")) <= threads
+    b.sendall(b"still")
+    assert a.recv(8) == b"still"
+    a.close(), b.close()

@@ -187,6 +187,21 @@ bool unqueue_anywhere(const IoRequest* r) { return IoEngine::files().unqueue(r) 
 
 }  // namespace
 
+namespace {
+
+std::atomic<void (*)() noexcept> g_cancel_hook{nullptr};
+
+}  // namespace
+
+void IoRequest::cancel() noexcept {
+    cancel_.store(true, std::memory_order_release);
+    if (auto hook = g_cancel_hook.load(std::memory_order_acquire)) hook();
+}
+
+void IoRequest::set_cancel_hook(void (*hook)() noexcept) noexcept {
+    g_cancel_hook.store(hook, std::memory_order_release);
+}
+
 bool IoRequest::done() const noexcept {
     std::lock_guard lock(mutex_);
     return done_;

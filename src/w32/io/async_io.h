@@ -42,7 +42,11 @@ public:
     bool done() const noexcept;
     // Waits for completion; false on timeout. Throws WaitInterrupted.
     bool wait(uint32_t timeout_ms, const sync::InterruptCheck& interrupted);
-    void cancel() noexcept { cancel_.store(true, std::memory_order_release); }
+    // Marks the request cancelled and tells the cancel hook, if one is set.
+    void cancel() noexcept;
+    // Called after any request is marked cancelled: a party that completes
+    // requests itself (begin_io) can look at once instead of at its next poll.
+    static void set_cancel_hook(void (*hook)() noexcept) noexcept;
     bool cancelled() const noexcept { return cancel_.load(std::memory_order_acquire); }
     std::thread::id issuer() const noexcept { return issuer_; }
     // Records the outcome, then sets the event and queues the port's packet.

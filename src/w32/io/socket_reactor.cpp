@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <deque>
@@ -51,6 +52,7 @@ public:
         static SocketReactor* r = [] {
             auto* created = new SocketReactor;  // leaked: its thread may outlive static destruction
             pthread_atfork(nullptr, nullptr, [] { SocketReactor::instance().after_fork(); });
+            IoRequest::set_cancel_hook([]() noexcept { SocketReactor::instance().wake(); });
             return created;
         }();
         return *r;
@@ -96,6 +98,15 @@ public:
         complete_all(finished);
     }
 
+    // A request was cancelled somewhere: look now rather than at the next sweep.
+    void wake() noexcept {
+        int fd = wake_fd_.load(std::memory_order_acquire);
+        if (fd < 0) return;
+        cancel_seen_.store(true, std::memory_order_release);
+        uint64_t one = 1;
+        (void)!::write(fd, &one, sizeof one);
+    }
+
 private:
     void start_locked() {
         if (started_pid_ == ::getpid()) return;
@@ -108,6 +119,7 @@ private:
         ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wake_.get(), &ev);
         std::thread([this] { run(); }).detach();
         started_pid_ = ::getpid();
+        wake_fd_.store(wake_.get(), std::memory_order_release);
     }
 
     void after_fork() {
@@ -116,8 +128,9 @@ private:
         new (&mutex_) std::mutex;
         ops_.clear();
         queues_.clear();
-        (void)epoll_.release();
-        (void)wake_.release();
+        wake_fd_.store(-1, std::memory_order_release);
+        epoll_.reset();
+        wake_.reset();
         started_pid_ = 0;
         sleeping_ = false;
     }
@@ -192,20 +205,19 @@ private:
         }
     }
 
-    void sweep(std::vector<Finished>& finished) {
+    // Ends cancelled operations and, with `closes`, those whose socket was closed.
+    void sweep(std::vector<Finished>& finished, bool closes) {
         std::vector<uint64_t> gone;
-        {
-            std::lock_guard lock(mutex_);
-            for (auto& [id, p] : ops_)
-                if (p->request->cancelled()) gone.push_back(id);
-        }
-        // The close check looks at each socket once, without the lock.
-        std::map<std::pair<int, ino_t>, bool> open;
         std::vector<std::pair<uint64_t, std::pair<int, ino_t>>> sockets;
         {
             std::lock_guard lock(mutex_);
-            for (auto& [id, p] : ops_) sockets.push_back({id, {p->socket->descriptor(), p->ino}});
+            for (auto& [id, p] : ops_) {
+                if (p->request->cancelled()) gone.push_back(id);
+                else if (closes) sockets.push_back({id, {p->socket->descriptor(), p->ino}});
+            }
         }
+        // The close check looks at each socket once, without the lock.
+        std::map<std::pair<int, ino_t>, bool> open;
         for (auto& [id, s] : sockets) {
             auto [it, fresh] = open.try_emplace(s, false);
             if (fresh) it->second = socket_inode(s.first) == s.second;
@@ -247,9 +259,13 @@ private:
             }
             complete_all(finished);
             if (clock::now() - last_sweep >= kSweep || n <= 0) {
-                sweep(finished);
+                cancel_seen_.store(false, std::memory_order_relaxed);
+                sweep(finished, true);
                 complete_all(finished);
                 last_sweep = clock::now();
+            } else if (cancel_seen_.exchange(false, std::memory_order_acq_rel)) {
+                sweep(finished, false);
+                complete_all(finished);
             }
         }
     }
@@ -263,6 +279,8 @@ private:
     std::mutex mutex_;
     UniqueFd epoll_;
     UniqueFd wake_;
+    std::atomic<int> wake_fd_{-1};  // wake_, readable without the lock (the cancel hook)
+    std::atomic<bool> cancel_seen_{false};
     pid_t started_pid_ = 0;
     bool sleeping_ = false;
     uint64_t last_id_ = 0;
