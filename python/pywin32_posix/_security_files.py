@@ -48,15 +48,11 @@ _ALLOW_MASKS = {4: FILE_GENERIC_READ, 2: FILE_GENERIC_WRITE, 1: FILE_GENERIC_EXE
 _EVERYONE, _CREATOR_OWNER, _CREATOR_GROUP = "S-1-1-0", "S-1-3-0", "S-1-3-1"
 _ROOT_SIDS = ("S-1-5-18", "S-1-5-32-544")  # SYSTEM, BUILTIN\Administrators
 
-_WIN32_OF_ERRNO = {_errno.ENOENT: ERROR_FILE_NOT_FOUND, _errno.ENOTDIR: ERROR_PATH_NOT_FOUND,
-                   _errno.EPERM: ERROR_ACCESS_DENIED, _errno.EACCES: ERROR_ACCESS_DENIED,
-                   _errno.EOPNOTSUPP: ERROR_NOT_SUPPORTED, _errno.EROFS: 19,  # ERROR_WRITE_PROTECT
-                   _errno.ENAMETOOLONG: 206, _errno.ELOOP: 1921, _errno.EINVAL: ERROR_INVALID_PARAMETER}
-
-
 def os_error(exc, function):
-    """Raises the pywintypes.error an OSError stands for."""
-    fail(_WIN32_OF_ERRNO.get(exc.errno, ERROR_ACCESS_DENIED), function)
+    """Raises the pywintypes.error an OSError stands for (through the
+    package's one errno map, in the C++ core)."""
+    from pywin32_posix._w32 import win32security as _native
+    fail(_native.win32_from_errno(exc.errno or _errno.EIO), function)
 
 
 # ---------------------------------------------------------- POSIX ACLs
