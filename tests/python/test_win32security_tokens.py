@@ -441,3 +441,33 @@ def test_impersonate_the_client_of_a_pipe_in_another_process(shared_dir):
         child.stdin.flush()
         finish(child)
         server.Close()
+
+
+def test_bad_token_arguments():
+    import win32event
+    assert_winerror(pytest.raises(pywintypes.error, s.OpenProcessToken, 123456, s.TOKEN_QUERY),
+                    winerror.ERROR_INVALID_HANDLE)
+    with pytest.raises(TypeError):
+        s.OpenProcessToken(win32api.GetCurrentProcess(), "all")
+    with pytest.raises(TypeError):
+        s.GetTokenInformation(token(), "TokenUser")
+    dup_source = token(s.TOKEN_DUPLICATE | s.TOKEN_QUERY)
+    with pytest.raises(TypeError):
+        s.DuplicateTokenEx(dup_source, 2, 0, s.TokenPrimary, "attributes")
+    assert_winerror(pytest.raises(pywintypes.error, s.DuplicateTokenEx, dup_source, 9, 0, s.TokenPrimary),
+                    winerror.ERROR_INVALID_PARAMETER)
+    assert_winerror(pytest.raises(pywintypes.error, s.ImpersonateSelf, 7), winerror.ERROR_INVALID_PARAMETER)
+    assert_winerror(pytest.raises(pywintypes.error, s.SetThreadToken, 1234, None), winerror.ERROR_NOT_SUPPORTED)
+    assert_winerror(pytest.raises(pywintypes.error, s.SetThreadToken, None, token(s.TOKEN_QUERY)),
+                    winerror.ERROR_ACCESS_DENIED)  # needs TOKEN_IMPERSONATE
+    event = win32event.CreateEvent(None, 0, 0, None)
+    try:
+        # Only files have a security descriptor here.
+        assert_winerror(pytest.raises(pywintypes.error, s.GetKernelObjectSecurity, event,
+                                      s.OWNER_SECURITY_INFORMATION), winerror.ERROR_NOT_SUPPORTED)
+        assert_winerror(pytest.raises(pywintypes.error, s.GetSecurityInfo, event, s.SE_FILE_OBJECT,
+                                      s.OWNER_SECURITY_INFORMATION), winerror.ERROR_INVALID_HANDLE)
+        assert_winerror(pytest.raises(pywintypes.error, s.GetSecurityInfo, event, s.SE_KERNEL_OBJECT,
+                                      s.OWNER_SECURITY_INFORMATION), winerror.ERROR_NOT_SUPPORTED)
+    finally:
+        event.Close()
