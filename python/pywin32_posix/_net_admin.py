@@ -6,8 +6,12 @@ apply. Only root may run them; win32net checks that first.
 import ctypes
 import ctypes.util
 import os
+import pty
+import select
 import shutil
+import signal
 import subprocess
+import time
 
 from pywin32_posix import _net_accounts as accounts
 from pywin32_posix._net_common import (ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER, ERROR_INVALID_PASSWORD,
@@ -227,6 +231,75 @@ def change_password(name, old, new, function):
         if not (hashed == "" and old == ""):
             raise net_error(ERROR_INVALID_PASSWORD, function)
     set_password(name, new, function)
+
+
+def _reap(pid, grace):
+    """The wait status of child `pid`, killed if it is still running after `grace` seconds."""
+    end = time.monotonic() + grace
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        if time.monotonic() >= end:
+            os.kill(pid, signal.SIGKILL)
+            return os.waitpid(pid, 0)[1]
+        time.sleep(0.02)
+
+
+def change_own_password(old, new, function):
+    """Changes this (unprivileged) process's user's password by answering
+    passwd's prompts on a pseudo-terminal, as the user would: PAM checks the
+    old password and the policy."""
+    for text in (old, new):
+        if "\n" in text or "\r" in text or "\0" in text:
+            raise net_error(ERROR_INVALID_PARAMETER, function)
+    try:
+        program = _tool("passwd")
+    except FileNotFoundError:
+        raise error(ERROR_INTERNAL_ERROR, function, "passwd is not installed") from None
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            os.execve(program, ["passwd"], dict(os.environ, LC_ALL="C"))
+        finally:
+            os._exit(127)
+    answers = [old, new, new]
+    transcript = since_answer = b""
+    deadline = time.monotonic() + 30
+    rejected = False
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: passwd closed the terminal
+                break
+            if not chunk:
+                break
+            transcript += chunk
+            since_answer += chunk
+            if since_answer.rstrip().lower().endswith(b"password:"):
+                if not answers:
+                    rejected = True  # asked again: the new password broke the policy
+                    break
+                os.write(fd, answers.pop(0).encode() + b"\n")
+                since_answer = b""
+    finally:
+        os.close(fd)
+        status = _reap(pid, 0 if rejected or time.monotonic() >= deadline else 5)
+    if not rejected and os.waitstatus_to_exitcode(status) == 0:
+        return
+    text = transcript.decode("utf-8", "replace")
+    if rejected:
+        raise net_error(NERR_PasswordTooShort, function)  # Windows' code for any policy refusal
+    if "new password:" not in text.lower() and "authentication token manipulation error" in text.lower():
+        raise net_error(ERROR_INVALID_PASSWORD, function)  # refused at the current password
+    # passwd's last words, never a line that could echo a password back
+    lines = [line.strip() for line in text.splitlines()
+             if line.strip() and (not old or old not in line) and (not new or new not in line)]
+    raise error(ERROR_INTERNAL_ERROR, function, lines[-1] if lines else "passwd failed")
 
 
 def add_group(name, function):

@@ -204,17 +204,25 @@ def NetUserChangePassword(server, username, oldPassword, newPassword, /):
     """Changes a user's password given the old one (username None: this process's user).
 
     Errors: ERROR_INVALID_PASSWORD (old password wrong), NERR_UserNotFound,
-    NERR_PasswordTooShort, ERROR_ACCESS_DENIED.
-    On POSIX: the old password is checked against /etc/shadow, so this needs root.
+    NERR_PasswordTooShort (the policy refuses the new one), ERROR_ACCESS_DENIED
+    (another user's password, without root).
+    On POSIX: root's process checks the old password against /etc/shadow and
+    sets the new one with chpasswd; a user's own process answers passwd's
+    prompts (PAM checks both passwords).
     """
     _net.check_local(server, "NetUserChangePassword")
     if username is None:
-        import pwd
         import os
+        import pwd
         username = pwd.getpwuid(os.geteuid()).pw_name
     pw = _user(username, "NetUserChangePassword")
     _net.check_str(oldPassword, "the old password", "NetUserChangePassword")
     _net.check_str(newPassword, "the new password", "NetUserChangePassword")
+    import os
+    if not _net.is_root() and pw.pw_uid == os.geteuid():
+        from pywin32_posix import _net_admin
+        _net_admin.change_own_password(oldPassword, newPassword, "NetUserChangePassword")
+        return
     admin = _admin(server, "NetUserChangePassword")
     admin.change_password(pw.pw_name, oldPassword, newPassword, "NetUserChangePassword")
 

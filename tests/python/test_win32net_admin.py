@@ -283,6 +283,48 @@ def test_non_root_process_is_denied(user):
     assert getent("passwd", user) is not None and getent("passwd", user + "x") is None
 
 
+@needs_root
+def test_users_own_process_changes_its_password(user):
+    """The user's own unprivileged process changes its password (through
+    PAM's passwd); root then finds the new one in effect."""
+    pw = getent("passwd", user)
+    other = "root"
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(int(pw[3]))
+            os.setuid(int(pw[2]))
+            codes = []
+            for args in ((user, "wrong-one", "Qz7vLw2Rk9Tm"), (user, "First-pass-1", "ab"),
+                         (other, "x", "Qz7vLw2Rk9Tm"), (None, "First-pass-1", "Qz7vLw2Rk9Tm")):
+                try:
+                    win32net.NetUserChangePassword(None, *args)
+                    codes.append(0)
+                except win32net.error as exc:
+                    codes.append(exc.winerror)
+                except Exception as exc:  # noqa: BLE001 - reported to the parent
+                    codes.append(repr(exc))
+            os.write(write, json.dumps(codes).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    deadline = time.monotonic() + 120
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("the user's child did not finish")
+        time.sleep(0.05)
+    with os.fdopen(read, "rb") as f:
+        codes = json.loads(f.read())
+    assert codes == [winerror.ERROR_INVALID_PASSWORD, 2245, winerror.ERROR_ACCESS_DENIED, 0]
+    raises(winerror.ERROR_INVALID_PASSWORD, win32net.NetUserChangePassword, None, user, "First-pass-1", "Next-pass-8")
+    win32net.NetUserChangePassword(None, user, "Qz7vLw2Rk9Tm", "Next-pass-8")
+
+
 # --- shares ------------------------------------------------------------------------
 
 SMB_CONF = """[global]
