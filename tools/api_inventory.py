@@ -29,6 +29,10 @@ UNSUPPORTED_MARKER = re.compile(r"^\s*On POSIX: not supported \((?P<reason>.+)\)
 PACKAGE_MODULES = ["pywin32_posix", "pywin32_posix.evtlog_policy", "pywin32_posix.systemd_units",
                    "pywin32_posix.evtlog_viewer"]
 EXTRA_MODULES = ["pywin.mfc.object"]
+# The standard library's Windows modules we ship, opt-in (pywin32_posix/_stdlib):
+# documented and checked here, but loaded without being made importable, and
+# given no stubs (typeshed has the standard library's).
+SHIM_MODULES = ["winreg", "msvcrt"]
 
 CONSTANT_TYPES = (int, float, str, bytes, bool, type(None), tuple, list, dict, frozenset)
 
@@ -49,9 +53,33 @@ def public_module_names():
     return _stems(base) + _stems(os.path.join(base, "lib")) + EXTRA_MODULES + PACKAGE_MODULES
 
 
+def documented_module_names():
+    """The public modules and the opt-in standard library shims."""
+    return public_module_names() + SHIM_MODULES
+
+
+_shims = {}
+
+
+def _load_shim(name):
+    # From its file, under its name, but not put in sys.modules: the
+    # standard library detects Windows by importing these (subprocess does).
+    if name not in _shims:
+        import importlib.util
+        import pywin32_posix
+        path = os.path.join(os.path.dirname(os.path.abspath(pywin32_posix.__file__)), "_stdlib", name + ".py")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _shims[name] = module
+    return _shims[name]
+
+
 def import_quietly(name):
     """Imports a module with stdout/stderr kept (win32traceutil redirects them
-    to the trace buffer on import, as pywin32's does)."""
+    to the trace buffer on import, as pywin32's does); a shim is loaded aside."""
+    if name in SHIM_MODULES:
+        return _load_shim(name)
     saved = sys.stdout, sys.stderr
     try:
         with contextlib.redirect_stdout(io.StringIO()):
@@ -118,7 +146,7 @@ def is_ours(obj):
     """True for classes and functions this project defines (not the stdlib's)."""
     mod = getattr(obj, "__module__", None) or ""
     if not _OUR_MODULES:
-        _OUR_MODULES.update(public_module_names())
+        _OUR_MODULES.update(documented_module_names())
     return mod.startswith("pywin32_posix") or mod in _OUR_MODULES or mod.startswith("pywin.")
 
 
@@ -148,7 +176,7 @@ def class_members(cls):
 
 def inventory():
     """{module: {"doc", "members": [{"name", "kind", "ours", "doc", "unsupported", "members"}]}}"""
-    names = public_module_names()
+    names = documented_module_names()
     _OUR_MODULES.update(names)
     result = {}
     for modname in names:

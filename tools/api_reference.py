@@ -182,7 +182,7 @@ def index_page(names):
 
 
 def write(outdir):
-    modules, spellings = gen_stubs.load()
+    modules, spellings = gen_stubs.load(api_inventory.documented_module_names())
     os.makedirs(outdir, exist_ok=True)
     for modname, module in modules.items():
         stub = gen_stubs.ModuleStub(modname, module, spellings)

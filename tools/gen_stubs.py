@@ -409,10 +409,10 @@ class ModuleStub:
         return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def load():
-    """(modules by name, Spellings) of every public module."""
-    names = api_inventory.public_module_names()
-    api_inventory._OUR_MODULES.update(names)
+def load(names=None):
+    """(modules by name, Spellings) of the public modules (or of names)."""
+    names = names or api_inventory.public_module_names()
+    api_inventory._OUR_MODULES.update(api_inventory.documented_module_names())
     modules = {n: api_inventory.import_quietly(n) for n in names}
     return modules, Spellings(modules)
 

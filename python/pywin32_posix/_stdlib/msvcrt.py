@@ -113,6 +113,10 @@ def SetErrorMode(mode):
 
 
 def GetErrorMode():
+    """The error mode SetErrorMode last set (SEM_* flags), 0 at first.
+
+    On POSIX: the mode is only kept: there are no critical-error dialogs to hide.
+    """
     return _error_mode
 
 
@@ -171,6 +175,7 @@ def getwch():
 
 
 def getwche():
+    """A key, as a str, echoed to the terminal (getwch with echo)."""
     return _read_key(True)
 
 
@@ -180,22 +185,32 @@ def getch():
 
 
 def getche():
+    """A key, as bytes, echoed to the terminal (getch with echo)."""
     return getwche().encode("latin-1", "replace")
 
 
 def putwch(unicode_char):
+    """Writes one character (a str of length 1) to the terminal (stdout) at once;
+    TypeError for anything else.
+    """
     if not isinstance(unicode_char, str) or len(unicode_char) != 1:
         raise TypeError("putwch() argument must be a unicode character")
     _os.write(_sys.stdout.fileno(), unicode_char.encode("utf-8"))
 
 
 def putch(char):
+    """Writes one byte (bytes of length 1) to the terminal (stdout) at once;
+    TypeError for anything else.
+    """
     if not isinstance(char, (bytes, bytearray)) or len(char) != 1:
         raise TypeError("putch() argument must be a byte string of length 1")
     _os.write(_sys.stdout.fileno(), bytes(char))
 
 
 def ungetwch(unicode_char):
+    """Pushes one character back: the next getwch/getch returns it; OSError
+    (EINVAL) when one is pushed back already.
+    """
     if not isinstance(unicode_char, str) or len(unicode_char) != 1:
         raise TypeError("ungetwch() argument must be a unicode character")
     if _pushed_back:
@@ -204,6 +219,7 @@ def ungetwch(unicode_char):
 
 
 def ungetch(char):
+    """ungetwch for one byte (bytes of length 1, read as Latin-1)."""
     if not isinstance(char, (bytes, bytearray)) or len(char) != 1:
         raise TypeError("ungetch() argument must be a byte string of length 1")
     ungetwch(bytes(char).decode("latin-1"))

@@ -99,14 +99,19 @@ class HKEYType:
 
     @property
     def handle(self):
+        """The key's handle value (0 once closed or detached)."""
         return int(self._key) if self._key is not None else 0
 
     def Close(self):
+        """Closes the key (closing twice is harmless)."""
         if self._key is not None:
             key, self._key = self._key, None
             _call(key.Close)
 
     def Detach(self):
+        """Gives the key up: returns its handle value, which this object no longer
+        closes (0 when it was closed).
+        """
         if self._key is None:
             return 0
         key, self._key = self._key, None
@@ -160,6 +165,9 @@ def _sub_key(sub_key):
 
 
 def CloseKey(hkey):
+    """Closes a key opened by this module (an int handle is accepted and left alone);
+    TypeError for anything else.
+    """
     if isinstance(hkey, HKEYType):
         hkey.Close()
     elif not isinstance(hkey, int):
@@ -167,56 +175,93 @@ def CloseKey(hkey):
 
 
 def ConnectRegistry(computer_name, key):
+    """A handle to a predefined key (HKEY_LOCAL_MACHINE, HKEY_USERS, ...) of this
+    computer (computer_name None, "" or ".").
+
+    On POSIX: another computer's registry is OSError with winerror
+    ERROR_NOT_SUPPORTED: there is no remote registry service.
+    """
     if computer_name not in (None, "", "."):
         raise _os_error(_pywintypes.error(50, "RegConnectRegistry", "The request is not supported."))
     return HKEYType(_call(_win32api.RegConnectRegistry, None, _key(key)))
 
 
 def CreateKey(key, sub_key):
+    """Opens sub_key of key, creating it (and missing parents) if needed;
+    returns an HKEYType. OSError (winerror set) on failure.
+    """
     return HKEYType(_call(_win32api.RegCreateKey, _key(key), _sub_key(sub_key)))
 
 
 def CreateKeyEx(key, sub_key, reserved=0, access=KEY_WRITE):
+    """CreateKey with the access rights wanted (KEY_WRITE by default)."""
     hkey, _disposition = _call(_win32api.RegCreateKeyEx, _key(key), _sub_key(sub_key), access, None, 0, None,
                                None)
     return HKEYType(hkey)
 
 
 def DeleteKey(key, sub_key):
+    """Deletes sub_key of key, which must have no subkeys (OSError with
+    ERROR_ACCESS_DENIED otherwise); FileNotFoundError when it does not exist.
+    """
     _call(_win32api.RegDeleteKey, _key(key), _sub_key(sub_key))
 
 
 def DeleteKeyEx(key, sub_key, access=KEY_WOW64_64KEY, reserved=0):
+    """DeleteKey; the access (registry view) flags are accepted.
+
+    On POSIX: there is one registry view, so KEY_WOW64_32KEY and
+    KEY_WOW64_64KEY name the same keys.
+    """
     _call(_win32api.RegDeleteKeyEx, _key(key), _sub_key(sub_key), access, reserved)
 
 
 def DeleteValue(key, value):
+    """Deletes a named value of key; FileNotFoundError when there is none."""
     _call(_win32api.RegDeleteValue, _key(key), value)
 
 
 def EnumKey(key, index):
+    """The name of key's index-th subkey; OSError (ERROR_NO_MORE_ITEMS) past the last."""
     return _call(_win32api.RegEnumKey, _key(key), index)
 
 
 def EnumValue(key, index):
+    """(name, data, type) of key's index-th value; OSError (ERROR_NO_MORE_ITEMS)
+    past the last.
+    """
     return _call(_win32api.RegEnumValue, _key(key), index)
 
 
 def ExpandEnvironmentStrings(string):
+    """The string with each %NAME% replaced by the environment variable's value
+    (left as it is when unset); TypeError for a non-str.
+    """
     if not isinstance(string, str):
         raise TypeError("ExpandEnvironmentStrings() argument must be str")
     return _call(_win32api.ExpandEnvironmentStrings, string)
 
 
 def FlushKey(key):
+    """Makes the key's hive durable against a power loss now (a full WAL
+    checkpoint): a change that returned already survives its process being
+    killed.
+    """
     _call(_win32api.RegFlushKey, _key(key))
 
 
 def LoadKey(key, sub_key, file_name):
+    """Loads a hive file (one RegSaveKey/SaveKey wrote) as sub_key of
+    HKEY_USERS or HKEY_LOCAL_MACHINE.
+    """
     _call(_win32api.RegLoadKey, _key(key), _sub_key(sub_key), file_name)
 
 
 def OpenKey(key, sub_key, reserved=0, access=KEY_READ):
+    """Opens sub_key of key with the access asked (KEY_READ by default) and
+    returns an HKEYType; FileNotFoundError when it does not exist,
+    PermissionError when the access is refused.
+    """
     return HKEYType(_call(_win32api.RegOpenKeyEx, _key(key), _sub_key(sub_key), reserved, access))
 
 
@@ -224,22 +269,38 @@ OpenKeyEx = OpenKey
 
 
 def QueryInfoKey(key):
+    """(number of subkeys, number of values, last write time as 100 ns units since
+    1601) of key.
+    """
     return _call(_win32api.RegQueryInfoKey, _key(key))
 
 
 def QueryValue(key, sub_key):
+    """The default (unnamed) value of sub_key of key, as a str ("" when it has
+    none).
+    """
     return _call(_win32api.RegQueryValue, _key(key), _sub_key(sub_key))
 
 
 def QueryValueEx(key, value_name):
+    """(data, type) of a named value of key, the data converted by its type
+    (REG_SZ a str, REG_DWORD an int, REG_MULTI_SZ a list, REG_BINARY bytes...);
+    FileNotFoundError when there is no such value.
+    """
     return _call(_win32api.RegQueryValueEx, _key(key), value_name)
 
 
 def SaveKey(key, file_name):
+    """Writes key and its subkeys to a new hive file; OSError with
+    ERROR_ALREADY_EXISTS when the file exists.
+    """
     _call(_win32api.RegSaveKey, _key(key), file_name, None)
 
 
 def SetValue(key, sub_key, type, value):
+    """Sets the default value of sub_key of key (created if needed) to a str;
+    type must be REG_SZ, else TypeError.
+    """
     if type != REG_SZ:
         raise TypeError("type must be winreg.REG_SZ")
     if not isinstance(value, str):
@@ -248,6 +309,10 @@ def SetValue(key, sub_key, type, value):
 
 
 def SetValueEx(key, value_name, reserved, type, value):
+    """Stores value under value_name in key with the given REG_* type (a str for
+    REG_SZ/REG_EXPAND_SZ, an int for REG_DWORD/REG_QWORD, a list of str for
+    REG_MULTI_SZ, bytes for REG_BINARY); TypeError for a value of another type.
+    """
     _call(_win32api.RegSetValueEx, _key(key), value_name, reserved, type, value)
 
 
@@ -257,12 +322,27 @@ def _no_reflection(function):
 
 
 def DisableReflectionKey(key):
+    """Would stop 32-bit registry reflection for key. Raises OSError with winerror
+    ERROR_NOT_SUPPORTED.
+
+    On POSIX: not supported (there is a single registry view: nothing is reflected).
+    """
     _no_reflection("RegDisableReflectionKey")
 
 
 def EnableReflectionKey(key):
+    """Would restore 32-bit registry reflection for key. Raises OSError with
+    winerror ERROR_NOT_SUPPORTED.
+
+    On POSIX: not supported (there is a single registry view: nothing is reflected).
+    """
     _no_reflection("RegEnableReflectionKey")
 
 
 def QueryReflectionKey(key):
+    """Would say whether reflection is disabled for key. Raises OSError with
+    winerror ERROR_NOT_SUPPORTED.
+
+    On POSIX: not supported (there is a single registry view: nothing is reflected).
+    """
     _no_reflection("RegQueryReflectionKey")
