@@ -13,6 +13,7 @@ sentences are set apart, so that any docstring builds without warnings.
 
     python3 tools/api_reference.py OUTDIR
 """
+import inspect
 import os
 import re
 import sys
@@ -24,18 +25,36 @@ import gen_stubs  # noqa: E402
 _SPECIAL = re.compile(r"([\\`*_|\[\]<>:])")
 
 
+_CODE = re.compile(r"``(.+?)``|`([^`]+)`")
+
+
 def escape(text):
-    """Text as literal reST inline content (every markup character escaped)."""
-    return _SPECIAL.sub(r"\\\1", text)
+    """Text as reST inline content: `code` and ``code`` spans become inline
+    literals, every other markup character is escaped."""
+    out, pos = [], 0
+    for m in _CODE.finditer(text):
+        code = m.group(1) or m.group(2)
+        if code != code.strip() or code.endswith("\\"):
+            continue  # not a literal reST can hold: left to be escaped
+        out.append(_SPECIAL.sub(r"\\\1", text[pos:m.start()]))
+        out.append(f"``{code}``")
+        pos = m.end()
+    out.append(_SPECIAL.sub(r"\\\1", text[pos:]))
+    return "".join(out)
 
 
 def prose(doc, indent):
     """A docstring as reST paragraphs, each line prefixed by indent."""
     pad = " " * indent
     out = []
-    paragraphs = re.split(r"\n\s*\n", doc.strip("\n"))
+    paragraphs = re.split(r"\n\s*\n", inspect.cleandoc(doc))
     for para in paragraphs:
-        lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
+        raw = [ln for ln in para.splitlines() if ln.strip()]
+        if raw and all(ln.startswith("    ") for ln in raw):
+            # An indented block (examples, command lines): kept as it is.
+            out += [f"{pad}::", ""] + [f"{pad}   {ln}" for ln in raw] + [""]
+            continue
+        lines = [ln.strip() for ln in raw]
         if not lines:
             continue
         if all(re.match(r"[-*] ", ln) for ln in lines):
