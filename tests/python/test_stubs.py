@@ -11,6 +11,7 @@ stubtest against the installed package, and consistent with types-pywin32.
   also has is of the same kind (function, class, constant), and a parameter
   that types-pywin32 lets callers pass by keyword is accepted by keyword here.
 """
+import ast
 import os
 import shutil
 import subprocess
@@ -148,3 +149,13 @@ def test_compare_module_finds_kind_and_keyword_differences(tmp_path):
     ours = StubReader(locate_in([str(tmp_path / "b")]))
     assert compare_module("m", theirs, ours) == [
         "C: function here, class in types-pywin32", "g: no keyword parameter name"]
+
+
+def test_nanobind_signatures_become_valid_stub_defs():
+    import gen_stubs
+    text = gen_stubs._blank_defaults(
+        "def f(a: int = 3, b: str = 'x,y)', c: tuple = (1, 2), d: object = <object at 0x1>) -> None")
+    assert text == "def f(a: int = ..., b: str = ..., c: tuple = ..., d: object = ...) -> None"
+    # A property getter has no name; a parameter may be named after a keyword.
+    fn = gen_stubs._nb_def("def (in: str, lambda: int = \\0) -> str", "g")
+    assert ast.unparse(fn).splitlines()[0] == "def g(in_: str, lambda_: int=...) -> str:"
