@@ -7,13 +7,10 @@ them."""
 import calendar as _calendar
 import configparser as _configparser
 import fcntl as _fcntl
-import mimetypes as _mimetypes
 import os as _os
 import re as _re
 import shlex as _shlex
-import shutil as _shutil
 import struct as _struct
-import subprocess as _subprocess
 import time as _time
 
 from pywin32_posix._errors import error
@@ -51,10 +48,11 @@ def _session_terminals():
     if ttys:
         return ttys
     import pwd
+    import subprocess  # here, not as win32api loads (see _win32api_power._run)
     user = pwd.getpwuid(_os.geteuid()).pw_name
     try:
-        out = _subprocess.run(["who"], capture_output=True, text=True, timeout=10).stdout
-    except (OSError, _subprocess.TimeoutExpired):
+        out = subprocess.run(["who"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
         return []
     return ["/dev/" + f[1] for f in (line.split() for line in out.splitlines()) if len(f) > 1 and f[0] == user]
 
@@ -217,6 +215,7 @@ def _desktop_files_for(mime):
 
 
 def _program_of_desktop(desktop_id, app_dirs):
+    import shutil
     for directory in app_dirs:
         path = _os.path.join(directory, desktop_id)
         if not _os.path.isfile(path):
@@ -232,7 +231,7 @@ def _program_of_desktop(desktop_id, app_dirs):
             program = _shlex.split(exec_line)[0]
         except (ValueError, IndexError):
             continue
-        found = program if "/" in program and _os.access(program, _os.X_OK) else _shutil.which(program)
+        found = program if "/" in program and _os.access(program, _os.X_OK) else shutil.which(program)
         if found:
             return found
     return None
@@ -255,7 +254,8 @@ def FindExecutable(filename, _dir, /):
         _fail(ERROR_FILE_NOT_FOUND, function, "The system cannot find the file specified.")
     if _os.path.isfile(path) and _os.access(path, _os.X_OK):
         return 42, _os.path.abspath(path)
-    mime, _ = _mimetypes.guess_type(path, strict=False)
+    import mimetypes  # here: it imports winreg, which may be our shim of win32api
+    mime, _ = mimetypes.guess_type(path, strict=False)
     if _os.path.isdir(path):
         mime = "inode/directory"
     if mime:

@@ -10,8 +10,6 @@ here may really stop the machine under test).
 """
 import math as _math
 import os as _os
-import shutil as _shutil
-import subprocess as _subprocess
 
 from pywin32_posix._errors import error
 
@@ -50,17 +48,21 @@ def _require(bit, function):
 
 
 def _run(function, tool, *args):
+    # Imported here, not as win32api loads: with the winreg/msvcrt shims on
+    # (pywin32_posix._stdlib), subprocess imported then would take this for Windows.
+    import shutil
+    import subprocess
     override = _os.environ.get(OVERRIDE_VARIABLE)
     if override:
         argv = [override, tool, *args]
     else:
-        path = _shutil.which(tool) or _shutil.which(tool, path="/usr/sbin:/sbin:/usr/bin:/bin")
+        path = shutil.which(tool) or shutil.which(tool, path="/usr/sbin:/sbin:/usr/bin:/bin")
         if path is None:
             _fail(ERROR_NOT_SUPPORTED, function, "%s is not installed." % tool)
         argv = [path, *args]
     try:
-        done = _subprocess.run(argv, stdin=_subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
-    except (OSError, _subprocess.TimeoutExpired) as e:
+        done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
         _fail(ERROR_NOT_SUPPORTED, function, str(e))
     if done.returncode != 0:
         # e.g. a system not run by systemd: the request cannot be carried out here.

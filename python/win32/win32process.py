@@ -65,6 +65,7 @@ def GetProcessTimes(hProcess):
 
 
 STACK_SIZE_PARAM_IS_A_RESERVATION = 0x00010000
+UNICODE = 1  # pywin32 is built for the wide-character API; so is this
 SHUTDOWN_NORETRY = 0x00000001
 
 

@@ -87,12 +87,14 @@ nb::tuple create_process(std::optional<std::string> app, std::optional<std::stri
 
 void not_supported(const char* function) { w32::throw_win32(w32::err::kNotSupported, function); }
 
-// beginthreadex's callable and arguments: released with the GIL held, from
-// whichever thread drops the last reference (none once Python is finalizing).
+// beginthreadex's callable and arguments. The thread drops them itself,
+// holding the GIL, when the callable returns; a thread that Python's
+// finalization ends (pthread_exit when it asks for the GIL) leaves them.
 struct PythonCall {
     nb::object function, args;
     PythonCall(nb::object f, nb::object a) : function(std::move(f)), args(std::move(a)) {}
     ~PythonCall() {
+        if (!function.is_valid() && !args.is_valid()) return;
 #if PY_VERSION_HEX >= 0x030D0000
         bool finalizing = Py_IsFinalizing();
 #else
@@ -120,21 +122,27 @@ nb::tuple begin_thread_ex(nb::handle sa, long long stack_size, nb::object entry_
     if (flags & ~(proc::kCreateSuspended | kStackSizeParamIsAReservation))
         w32::throw_win32(w32::err::kInvalidParameter, "beginthreadex");
     auto call = std::make_shared<PythonCall>(std::move(entry_point), std::move(args));
+    // No C++ object on this thread's stack may touch Python while it unwinds:
+    // once the interpreter finalizes, asking for the GIL ends the thread with
+    // pthread_exit, which unwinds through here. So the C API, by hand.
     auto body = [call]() -> uint32_t {
-        nb::gil_scoped_acquire gil;
-        try {
-            nb::object result = call->function(*call->args);
-            if (PyLong_Check(result.ptr())) {
-                unsigned long long code = PyLong_AsUnsignedLongLongMask(result.ptr());
-                return static_cast<uint32_t>(code);
-            }
-            return 0;
-        } catch (nb::python_error& e) {
+        PyGILState_STATE gil = PyGILState_Ensure();
+        PyObject* result = PyObject_Call(call->function.ptr(), call->args.ptr(), nullptr);
+        uint32_t code = 0;
+        if (!result) {
             // Reported as an exception nobody can catch (sys.unraisablehook);
             // the thread's exit code is then 1.
-            e.discard_as_unraisable(call->function);
-            return 1;
+            PyErr_WriteUnraisable(call->function.ptr());
+            code = 1;
+        } else {
+            if (PyLong_Check(result)) code = static_cast<uint32_t>(PyLong_AsUnsignedLongLongMask(result));
+            if (PyErr_Occurred()) PyErr_Clear();
+            Py_DECREF(result);
         }
+        call->function.reset();
+        call->args.reset();
+        PyGILState_Release(gil);
+        return code;
     };
     auto [handle, tid] = proc::begin_thread(size_arg(stack_size, "stackSize"), flags & proc::kCreateSuspended,
                                             inherit, std::move(body));

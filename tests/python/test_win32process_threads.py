@@ -371,3 +371,18 @@ def test_priority_boost_is_always_disabled():
 def test_ideal_processor_is_not_supported():
     assert_winerror(pytest.raises(pywintypes.error, win32process.SetThreadIdealProcessor, -2, 0),
                     winerror.ERROR_NOT_SUPPORTED)
+
+
+AT_EXIT = {
+    "sleeping": "def f():\n    while True: time.sleep(0.01)\n",
+    "computing": "def f():\n    x = 0\n    while True: x += 1\n",
+    "in_a_call": "def f():\n    time.sleep(0.3)\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(AT_EXIT))
+def test_interpreter_exits_cleanly_while_a_beginthreadex_thread_runs(kind):
+    code = "import time, win32process\n" + AT_EXIT[kind] + \
+        "win32process.beginthreadex(None, 0, f, (), 0)\ntime.sleep(0.05)\nprint('done')\n"
+    rc, out, err = finish(popen_py(code))
+    assert (rc, out.strip()) == (0, "done"), err
