@@ -42,11 +42,9 @@ class ResourceTree:
     the resource compiler stores them)."""
 
     def __init__(self, data, function):
-        self.function = function
-        self.types = self._parse(data)
+        self.types = self._parse(data, function)
 
-    def _parse(self, data):
-        fn = self.function
+    def _parse(self, data, fn):
         if data[:2] != b"MZ" or len(data) < 0x40:
             fail(ERROR_BAD_EXE_FORMAT if fn != "GetFileVersionInfo" else ERROR_RESOURCE_TYPE_NOT_FOUND, fn)
         try:
@@ -116,38 +114,38 @@ class ResourceTree:
             fail(ERROR_BAD_FORMAT, fn)
 
     # -- lookups, with Windows' errors ------------------------------------------------
-    def _require(self):
+    def require(self, function):
         if self.types is None:
-            fail(ERROR_RESOURCE_DATA_NOT_FOUND, self.function)
+            fail(ERROR_RESOURCE_DATA_NOT_FOUND, function)
         return self.types
 
-    def names(self, resource_type):
-        types = self._require()
+    def names(self, resource_type, function):
+        types = self.require(function)
         if resource_type not in types:
-            fail(ERROR_RESOURCE_TYPE_NOT_FOUND, self.function)
+            fail(ERROR_RESOURCE_TYPE_NOT_FOUND, function)
         return types[resource_type]
 
-    def languages(self, resource_type, name):
-        names = self.names(resource_type)
+    def languages(self, resource_type, name, function):
+        names = self.names(resource_type, function)
         if name not in names:
-            fail(ERROR_RESOURCE_NAME_NOT_FOUND, self.function)
+            fail(ERROR_RESOURCE_NAME_NOT_FOUND, function)
         return names[name]
 
-    def find(self, resource_type, name, language=None):
+    def find(self, resource_type, name, language, function):
         """The resource's bytes in `language`; with None (or LANG_NEUTRAL
         when absent) the first of neutral, the user's language, US English,
         then whatever comes first, as FindResource picks."""
-        languages = self.languages(resource_type, name)
+        languages = self.languages(resource_type, name, function)
         if language not in (None, 0):
             if language not in languages:
-                fail(ERROR_RESOURCE_LANG_NOT_FOUND, self.function)
+                fail(ERROR_RESOURCE_LANG_NOT_FOUND, function)
             return languages[language]
         import win32api
         for preferred in (0, win32api.GetUserDefaultLangID(), 0x409):
             if preferred in languages:
                 return languages[preferred]
         if not languages:
-            fail(ERROR_RESOURCE_LANG_NOT_FOUND, self.function)
+            fail(ERROR_RESOURCE_LANG_NOT_FOUND, function)
         return next(iter(languages.values()))
 
 
@@ -228,7 +226,6 @@ def _tree(hmodule, function):
     tree = tree_of_module(hmodule, function)
     if tree is None:
         fail(ERROR_RESOURCE_DATA_NOT_FOUND, function)
-    tree.function = function
     return tree
 
 
@@ -238,21 +235,22 @@ def EnumResourceTypes(hmodule, /):
     On POSIX only Windows images opened with LoadLibraryEx(...,
     LOAD_LIBRARY_AS_DATAFILE) carry resources; the main program and
     libraries (ELF) are ERROR_RESOURCE_DATA_NOT_FOUND."""
-    return list(_tree(hmodule, "EnumResourceTypes")._require())
+    return list(_tree(hmodule, "EnumResourceTypes").require("EnumResourceTypes"))
 
 
 def EnumResourceNames(hmodule, resType, /):
     """The names of a module's resources of one type (ints for ids, str for
     names); ERROR_RESOURCE_TYPE_NOT_FOUND when it has none (see EnumResourceTypes)."""
     tree = _tree(hmodule, "EnumResourceNames")
-    return list(tree.names(resource_id(resType, "resType", "EnumResourceNames")))
+    return list(tree.names(resource_id(resType, "resType", "EnumResourceNames"), "EnumResourceNames"))
 
 
 def EnumResourceLanguages(hmodule, lpType, lpName, /):
     """The language ids of one resource of a module (see EnumResourceTypes)."""
     function = "EnumResourceLanguages"
     tree = _tree(hmodule, function)
-    return list(tree.languages(resource_id(lpType, "lpType", function), resource_id(lpName, "lpName", function)))
+    return list(tree.languages(resource_id(lpType, "lpType", function), resource_id(lpName, "lpName", function),
+                               function))
 
 
 def LoadResource(handle, _type, name, language=0, /):
@@ -264,7 +262,7 @@ def LoadResource(handle, _type, name, language=0, /):
     tree = _tree(handle, function)
     if not isinstance(language, int) or isinstance(language, bool):
         raise TypeError("language must be an int")
-    return tree.find(resource_id(_type, "type", function), resource_id(name, "name", function), language)
+    return tree.find(resource_id(_type, "type", function), resource_id(name, "name", function), language, function)
 
 
 def LoadString(handle, stringId, numChars=1000, /):
@@ -278,7 +276,7 @@ def LoadString(handle, stringId, numChars=1000, /):
     if not 0 <= stringId <= 0xFFFF or numChars < 1:
         raise error(87, function, "The parameter is incorrect.")
     tree = _tree(handle, function)
-    block = tree.find(RT_STRING, stringId // 16 + 1)
+    block = tree.find(RT_STRING, stringId // 16 + 1, None, function)
     at = 0
     try:
         for _ in range(stringId % 16):

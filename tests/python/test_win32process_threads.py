@@ -386,3 +386,22 @@ def test_interpreter_exits_cleanly_while_a_beginthreadex_thread_runs(kind):
         "win32process.beginthreadex(None, 0, f, (), 0)\ntime.sleep(0.05)\nprint('done')\n"
     rc, out, err = finish(popen_py(code))
     assert (rc, out.strip()) == (0, "done"), err
+
+
+def test_thread_handle_access_rights_are_checked():
+    parked = Parked()
+    try:
+        query_only = win32api.OpenThread(0x0800, False, parked.tid)  # THREAD_QUERY_LIMITED_INFORMATION
+        assert win32process.GetThreadPriority(query_only) == win32process.THREAD_PRIORITY_NORMAL
+        for call in (lambda: win32process.SetThreadPriority(query_only, 0),
+                     lambda: win32process.SetThreadAffinityMask(query_only, 1),
+                     lambda: win32process.SetThreadPriorityBoost(query_only, True)):
+            assert_winerror(pytest.raises(pywintypes.error, call), winerror.ERROR_ACCESS_DENIED)
+        set_only = win32api.OpenThread(0x0400, False, parked.tid)  # THREAD_SET_LIMITED_INFORMATION
+        win32process.SetThreadPriority(set_only, win32process.THREAD_PRIORITY_LOWEST)
+        for call in (lambda: win32process.GetThreadPriority(set_only),
+                     lambda: win32process.GetThreadTimes(set_only),
+                     lambda: win32process.GetThreadIOPendingFlag(set_only)):
+            assert_winerror(pytest.raises(pywintypes.error, call), winerror.ERROR_ACCESS_DENIED)
+    finally:
+        parked.end()

@@ -314,9 +314,11 @@ int thread_priority_of_nice(uint32_t priority_class, int nice_value) noexcept {
     return delta > 0 ? kThreadPriorityBelowNormal : kThreadPriorityAboveNormal;
 }
 
-ThreadId thread_id_of(Handle h, const char* function) {
+ThreadId thread_id_of(Handle h, const char* function, uint32_t rights) {
     if (h == kCurrentThreadPseudoHandle) return {::getpid(), static_cast<pid_t>(::gettid())};
     auto entry = HandleTable::instance().lookup(h, function);
+    if (rights && entry.object && entry.object->type() == ObjectType::Thread && !(entry.access & rights))
+        throw_win32(err::kAccessDenied, function);
     if (auto thread = std::dynamic_pointer_cast<ThreadObject>(entry.object)) {
         if (thread->tid() == 0) throw_win32(err::kInvalidHandle, function);
         return {thread->pid(), thread->tid()};
@@ -419,29 +421,30 @@ uint32_t class_of_process(pid_t pid, const char* fn) {
 
 int get_thread_priority(Handle h) {
     const char* fn = "GetThreadPriority";
-    ThreadId id = thread_id_of(h, fn);
+    ThreadId id = thread_id_of(h, fn, kThreadQueryRights);
     return thread_priority_of_nice(class_of_process(id.pid, fn), thread_nice(id, fn));
 }
 
 void set_thread_priority(Handle h, int level) {
     const char* fn = "SetThreadPriority";
-    ThreadId id = thread_id_of(h, fn);
+    ThreadId id = thread_id_of(h, fn, kThreadSetRights);
     int target = nice_of_thread_priority(class_of_process(id.pid, fn), level, fn);
     if (::setpriority(PRIO_PROCESS, static_cast<id_t>(id.tid), target) != 0) throw_win32(error_of_priority_errno(errno), fn);
 }
 
 ProcessTimes get_thread_times(Handle h) {
     const char* fn = "GetThreadTimes";
+    thread_id_of(h, fn, kThreadQueryRights);
     if (auto thread = thread_object_of(h, fn)) {
         if (auto times = thread->ended_times()) return *times;
     }
-    ThreadId id = thread_id_of(h, fn);
+    ThreadId id = thread_id_of(h, fn, kThreadQueryRights);
     return times_from_stat(task_path(id.pid, id.tid, "stat"), fn);
 }
 
 uint64_t set_thread_affinity_mask(Handle h, uint64_t mask) {
     const char* fn = "SetThreadAffinityMask";
-    ThreadId id = thread_id_of(h, fn);
+    ThreadId id = thread_id_of(h, fn, kThreadSetRights);
     auto mask_of = [fn](pid_t task) {
         cpu_set_t set;
         CPU_ZERO(&set);
@@ -467,7 +470,7 @@ uint64_t set_thread_affinity_mask(Handle h, uint64_t mask) {
 
 bool get_thread_io_pending(Handle h) {
     const char* fn = "GetThreadIOPendingFlag";
-    ThreadId id = thread_id_of(h, fn);
+    ThreadId id = thread_id_of(h, fn, kThreadQueryRights);
     std::ifstream f(task_path(id.pid, id.tid, "syscall"));
     if (!f) {
         if (errno == EACCES || errno == EPERM) throw_win32(err::kAccessDenied, fn);
@@ -487,14 +490,14 @@ bool get_thread_io_pending(Handle h) {
 }
 
 bool get_priority_boost_disabled(Handle h, bool is_thread) {
-    if (is_thread) thread_id_of(h, "GetThreadPriorityBoost");
+    if (is_thread) thread_id_of(h, "GetThreadPriorityBoost", kThreadQueryRights);
     else process_of(h, "GetProcessPriorityBoost");
     return true;
 }
 
 void set_priority_boost_disabled(Handle h, bool is_thread, bool disable) {
     const char* fn = is_thread ? "SetThreadPriorityBoost" : "SetProcessPriorityBoost";
-    if (is_thread) thread_id_of(h, fn);
+    if (is_thread) thread_id_of(h, fn, kThreadSetRights);
     else process_of(h, fn);
     if (!disable) throw_win32(err::kNotSupported, fn);
 }

@@ -48,7 +48,11 @@ struct ThreadId {
     pid_t pid = 0;  // its process (thread group)
     pid_t tid = 0;
 };
-ThreadId thread_id_of(Handle thread, const char* function);
+// `rights`: the handle must hold one of these access rights (0: any),
+// else ERROR_ACCESS_DENIED, as Windows checks a thread handle's access.
+ThreadId thread_id_of(Handle thread, const char* function, uint32_t rights = 0);
+inline constexpr uint32_t kThreadQueryRights = kThreadQueryInformation | kThreadQueryLimitedInformation;
+inline constexpr uint32_t kThreadSetRights = kThreadSetInformation | kThreadSetLimitedInformation;
 
 Handle open_thread(uint32_t access, bool inherit, uint32_t tid);
 
