@@ -481,6 +481,42 @@ print("ok")
 """
 
 
+IOCP_CLIENT = """
+import socket, sys
+import pywintypes, win32file as f
+host, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+cp = f.CreateIoCompletionPort(-1, None, 0, 0)
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+f.CreateIoCompletionPort(s.fileno(), cp, 1, 0)
+ol = pywintypes.OVERLAPPED()
+first = b"hello from ConnectEx"
+f.ConnectEx(s, (host, port), ol, first)
+rc, sent, key, got = f.GetQueuedCompletionStatus(cp, 15000)
+assert (rc, sent, got) == (0, len(first), ol), (rc, sent, got)
+buf = f.AllocateReadBuffer(4096)
+def echo_of(length):
+    data = b""
+    while len(data) < length:
+        rol = pywintypes.OVERLAPPED()
+        f.WSARecv(s, buf, rol, 0)
+        rc, k, key, got = f.GetQueuedCompletionStatus(cp, 15000)
+        while got is not rol:  # a send's packet
+            assert got is not None and rc == 0, rc
+            rc, k, key, got = f.GetQueuedCompletionStatus(cp, 15000)
+        assert rc == 0 and k > 0, (rc, k)
+        data += bytes(buf[:k])
+    return data
+assert echo_of(len(first)) == first
+for i in range(n):
+    msg = ("overlapped %d" % i).encode()
+    f.WSASend(s, msg, pywintypes.OVERLAPPED(), 0)
+    assert echo_of(len(msg)) == msg
+s.close()
+print("ok")
+"""
+
+
 def test_iocp_echo_server_with_clients_in_other_processes():
     clients, rounds = 4, 25
     lst = listener()
@@ -499,7 +535,8 @@ def test_iocp_echo_server_with_clients_in_other_processes():
         return ol
 
     pending_accept = post_accept()
-    procs = [popen_py(CLIENT, "127.0.0.1", lst.getsockname()[1], rounds, i) for i in range(clients)]
+    procs = [popen_py(CLIENT, "127.0.0.1", lst.getsockname()[1], rounds, i) for i in range(clients - 1)]
+    procs.append(popen_py(IOCP_CLIENT, "127.0.0.1", lst.getsockname()[1], rounds))
     closed = 0
     next_key = 1
     try:
