@@ -28,6 +28,8 @@ using clock = std::chrono::steady_clock;
 // How often cancelled requests and closed sockets are looked for.
 constexpr auto kSweep = std::chrono::milliseconds(50);
 constexpr uint64_t kWakeId = 0;
+// How long the thread keeps its sweep timer after the last operation ended.
+constexpr auto kLinger = std::chrono::seconds(2);
 
 struct Pending {
     uint64_t id = 0;
@@ -240,11 +242,17 @@ private:
         epoll_event events[64];
         std::vector<Finished> finished;
         auto last_sweep = clock::now();
+        auto last_busy = last_sweep;
         for (;;) {
             int timeout;
             {
+                // Idle for a while, the thread sleeps until woken; while traffic
+                // comes and goes it keeps its sweep timer, so that submitting an
+                // operation need not wake it.
                 std::lock_guard lock(mutex_);
-                sleeping_ = ops_.empty();
+                auto now = clock::now();
+                if (!ops_.empty()) last_busy = now;
+                sleeping_ = ops_.empty() && now - last_busy >= kLinger;
                 timeout = sleeping_ ? -1 : static_cast<int>(kSweep.count());
             }
             int n = ::epoll_wait(efd, events, 64, timeout);
