@@ -127,17 +127,23 @@ def password_locked(hashed):
 
 
 class Shadow:
-    """One reading of /etc/shadow (empty when this process may not read it)."""
+    """One reading of /etc/shadow (empty when this process may not read it);
+    with `only`, just that account's line is looked for."""
 
-    def __init__(self):
+    def __init__(self, only=None):
         self.entries = {}
         self.readable = False
+        prefix = only + ":" if only is not None else ""
         try:
             with open(SHADOW_PATH, encoding="utf-8", errors="replace") as f:
                 for line in f:
+                    if not line.startswith(prefix):
+                        continue
                     fields = line.rstrip("\n").split(":")
                     if len(fields) >= 8:
                         self.entries.setdefault(fields[0], fields)
+                        if only is not None:
+                            break
             self.readable = True
         except OSError:
             pass
@@ -185,10 +191,12 @@ def admin_groups():
 
 
 class UserContext:
-    """What building many user dicts shares: one shadow reading, the admin
-    groups' members and the lastlog file."""
+    """What building many user dicts shares: one shadow reading (of one
+    account's line when `only` names it), the admin groups' members and the
+    lastlog file."""
 
-    def __init__(self):
+    def __init__(self, only=None):
+        self._only = only
         self._shadow = None
         self._admins = None
         self._lastlog = None
@@ -197,7 +205,7 @@ class UserContext:
     @property
     def shadow(self):
         if self._shadow is None:
-            self._shadow = Shadow()
+            self._shadow = Shadow(self._only)
         return self._shadow
 
     def is_admin(self, pw):

@@ -153,7 +153,7 @@ def set_flags(name, flags, function):
     password locked) and UF_DONT_EXPIRE_PASSWD (no maximum password age)."""
     if not isinstance(flags, int):
         raise TypeError("%s: flags must be an int" % function)
-    entry = accounts.Shadow().get(name)
+    entry = accounts.Shadow(name).get(name)
     if entry is None:
         return
     disabled = accounts.password_locked(entry[1]) or (accounts.shadow_day(entry[7]) is not None
@@ -223,7 +223,7 @@ def _crypt(password, setting):
 
 def change_password(name, old, new, function):
     """Sets `new` after checking `old` against the shadow hash (libcrypt)."""
-    entry = accounts.Shadow().get(name)
+    entry = accounts.Shadow(name).get(name)
     if entry is None:
         raise net_error(ERROR_ACCESS_DENIED, function)
     hashed = entry[1]

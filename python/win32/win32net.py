@@ -100,7 +100,8 @@ def NetUserGetInfo(server, username, level, /):
     _net.check_local(server, "NetUserGetInfo")
     _net.check_str(username, "the user name", "NetUserGetInfo")
     _level(level, _accounts.USER_LEVELS_GET, "NetUserGetInfo")
-    return _accounts.user_info(_user(username, "NetUserGetInfo"), level, _accounts.UserContext())
+    pw = _user(username, "NetUserGetInfo")
+    return _accounts.user_info(pw, level, _accounts.UserContext(only=pw.pw_name))
 
 
 def NetUserGetGroups(serverName, userName, /):
