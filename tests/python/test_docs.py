@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from api_walk_helpers import private_session_env
+
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
 pytest.importorskip("sphinx", reason="sphinx is not installed (tools/install.sh installs it)")
@@ -24,10 +26,11 @@ def site(tmp_path_factory):
     (work / "docs" / "_generated").mkdir()
     shutil.copytree(os.path.join(REPO, "tools"), work / "tools", ignore=shutil.ignore_patterns("__pycache__"))
     out = work / "html"
-    run = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-                          str(work / "docs"), str(out)],
-                         capture_output=True, text=True, timeout=280, cwd="/",
-                         env=dict(os.environ, PYTHONSAFEPATH="1"))
+    with private_session_env() as env:  # the build imports every module
+        run = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+                              str(work / "docs"), str(out)],
+                             capture_output=True, text=True, timeout=280, cwd="/",
+                             env=dict(env, PYTHONSAFEPATH="1"))
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     return work
 

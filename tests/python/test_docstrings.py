@@ -15,15 +15,18 @@ import pytest
 TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools")
 sys.path.insert(0, TOOLS)
 import api_inventory  # noqa: E402
+from api_walk_helpers import private_session_env  # noqa: E402
 
 MODULES = api_inventory.documented_module_names()  # with the opt-in winreg and msvcrt
 
 
 @pytest.fixture(scope="module")
 def inventory():
-    # In a child: importing win32traceutil redirects stdout to the trace buffer.
-    out = subprocess.run([sys.executable, os.path.join(TOOLS, "api_inventory.py"), "--json"],
-                         capture_output=True, text=True, timeout=120, cwd="/")
+    # In a child of a private session: importing every module has side effects
+    # (win32traceutil opens the trace buffer and redirects output to it).
+    with private_session_env() as env:
+        out = subprocess.run([sys.executable, os.path.join(TOOLS, "api_inventory.py"), "--json"],
+                             capture_output=True, text=True, timeout=120, cwd="/", env=env)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 

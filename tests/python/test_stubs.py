@@ -26,6 +26,7 @@ ALLOWLIST = os.path.join(HERE, "stubtest_allowlist.txt")
 sys.path.insert(0, TOOLS)
 import api_inventory  # noqa: E402
 from pyi_names import StubReader, locate_in, locate_types_pywin32, types_pywin32_root  # noqa: E402
+from api_walk_helpers import module_file, private_session_env  # noqa: E402
 
 pytest.importorskip("mypy.stubtest", reason="mypy is not installed (tools/install.sh installs it)")
 
@@ -60,23 +61,18 @@ def stubbed_modules():
 
 
 def test_stubs_are_regenerated():
-    out = subprocess.run([sys.executable, os.path.join(TOOLS, "gen_stubs.py"), "--check"],
-                         capture_output=True, text=True, timeout=120, cwd="/")
+    with private_session_env() as env:
+        out = subprocess.run([sys.executable, os.path.join(TOOLS, "gen_stubs.py"), "--check"],
+                             capture_output=True, text=True, timeout=120, cwd="/", env=env)
     assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_every_public_module_ships_a_stub():
-    import pywin32_posix
     win32 = api_inventory.win32_dir()
     missing = []
     for modname in api_inventory.public_module_names():
-        if modname.startswith("pywin32_posix"):
-            base = os.path.dirname(pywin32_posix.__file__)
-            rel = "__init__.pyi" if modname == "pywin32_posix" else modname.split(".")[1] + ".pyi"
-        else:
-            mod = api_inventory.import_quietly(modname)
-            base, rel = os.path.dirname(mod.__file__), os.path.basename(mod.__file__) + "i"
-        if not os.path.exists(os.path.join(base, rel)):
+        path = module_file(modname)  # found, not imported (imports have side effects)
+        if not os.path.exists(os.path.splitext(path)[0] + ".pyi"):
             missing.append(modname)
     assert not missing, f"installed without a .pyi: {missing}"
     assert os.path.exists(os.path.join(win32, "py.typed"))
@@ -84,15 +80,15 @@ def test_every_public_module_ships_a_stub():
 
 def test_stubtest(tmp_path):
     dirs = installed_stub_dirs(tmp_path)
-    env = dict(os.environ, MYPYPATH=os.pathsep.join(map(str, dirs)))
     cache = tmp_path / "cache"
     config = tmp_path / "mypy.ini"
     config.write_text("[mypy]\n")  # none of the user's settings
     # Naming the package pywin32_posix checks its submodules too.
     cmd = [sys.executable, os.path.join(TOOLS, "run_stubtest.py"), "--mypy-config-file", str(config),
            "--allowlist", ALLOWLIST, *stubbed_modules()]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=280, cwd=str(tmp_path),
-                         env=dict(env, MYPY_CACHE_DIR=str(cache)))
+    with private_session_env() as env:  # stubtest imports every module
+        env.update(MYPYPATH=os.pathsep.join(map(str, dirs)), MYPY_CACHE_DIR=str(cache))
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=280, cwd=str(tmp_path), env=env)
     assert out.returncode == 0, out.stdout[-20000:] + out.stderr[-2000:]
 
 

@@ -27,6 +27,7 @@ REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 TOOLS = os.path.join(REPO, "tools")
 sys.path.insert(0, TOOLS)
 import api_inventory  # noqa: E402
+from api_walk_helpers import module_file, private_session_env  # noqa: E402
 
 ERROR_NOT_SUPPORTED = 50
 E_NOT_SUPPORTED = -2147024846  # HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED)
@@ -84,10 +85,11 @@ PROBE = textwrap.dedent(r"""
     result = {}
     for modname in api_inventory.documented_module_names():
         module = api_inventory.import_quietly(modname)
-        marked, varargs = {}, {}
+        marked, varargs, functions = {}, {}, []
         for name, fn in api_inventory.public_names(module):
             if api_inventory.kind_of(fn) != "function" or not api_inventory.is_ours(fn):
                 continue
+            functions.append(name)
             if api_inventory.unsupported_reason(fn):
                 n = arity(fn)
                 outcomes = [call(fn, args) for args in ([None] * n, [0] * n, [""] * n, [])]
@@ -101,7 +103,7 @@ PROBE = textwrap.dedent(r"""
                     marked[name] = "unchecked"
             elif only_varargs(fn):
                 varargs[name] = call(fn, [])
-        result[modname] = {"marked": marked, "varargs": varargs}
+        result[modname] = {"marked": marked, "varargs": varargs, "functions": functions}
     json.dump(result, sys.stdout)
 """)
 
@@ -111,8 +113,9 @@ MODULES = api_inventory.documented_module_names()
 @pytest.fixture(scope="module")
 def probe(tmp_path_factory):
     cwd = tmp_path_factory.mktemp("probe")  # whatever a called function might create lands here
-    out = subprocess.run([sys.executable, "-c", PROBE, TOOLS], capture_output=True, text=True,
-                         timeout=120, cwd=str(cwd))
+    with private_session_env() as env:  # nor in the test run's session
+        out = subprocess.run([sys.executable, "-c", PROBE, TOOLS], capture_output=True, text=True,
+                             timeout=120, cwd=str(cwd), env=env)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout)
 
@@ -143,8 +146,7 @@ def unconditional_in_source(module):
     names = set()
     for text in _bindings_by_module().get(module, []):
         names.update(_CPP_UNCONDITIONAL.findall(text))
-    mod = api_inventory.import_quietly(module)
-    path = getattr(mod, "__file__", None)
+    path = module_file(module)  # read, not imported: imports have side effects
     if path and path.endswith(".py"):
         tree = ast.parse(open(path).read())
         for node in tree.body:
@@ -166,10 +168,8 @@ def test_marked_functions_raise_not_supported(probe, module):
 def test_unconditionally_unsupported_functions_are_marked(probe, module):
     info = probe[module]
     unmarked = sorted(n for n, o in info["varargs"].items() if o == "not-supported")
-    mod = api_inventory.import_quietly(module)
     for name in sorted(unconditional_in_source(module)):
-        fn = getattr(mod, name, None)
-        if fn is not None and name not in info["marked"] and name not in unmarked:
+        if name in info["functions"] and name not in info["marked"] and name not in unmarked:
             unmarked.append(name)
     assert not unmarked, (f"{module}: raise ERROR_NOT_SUPPORTED whatever their arguments, without the "
                           f"docstring line 'On POSIX: not supported (reason).': {', '.join(unmarked)}")
@@ -200,8 +200,9 @@ def test_the_source_scan_finds_unconditional_bindings():
 
 def test_matrix_is_generated_from_the_modules(tmp_path):
     out = tmp_path / "matrix.md"
-    run = subprocess.run([sys.executable, os.path.join(TOOLS, "support_matrix.py"), "--out", str(out)],
-                         capture_output=True, text=True, timeout=120, cwd="/")
+    with private_session_env() as env:
+        run = subprocess.run([sys.executable, os.path.join(TOOLS, "support_matrix.py"), "--out", str(out)],
+                             capture_output=True, text=True, timeout=120, cwd="/", env=env)
     assert run.returncode == 0, run.stderr
     text = out.read_text()
     import win32file
