@@ -6,6 +6,7 @@ Skipped when ../shared/tools/api_coverage.py or the installed stubs
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -24,19 +25,27 @@ COMPLETE = {
 }
 
 
-def _stubs_root():
+def _stubs_root(tmp_path):
     # "win32-stubs" is not an importable name: look for the folder.
     for path in sys.path:
         candidate = os.path.join(path, "win32-stubs")
         if os.path.isdir(candidate):
-            return path
+            # Only types-pywin32's *-stubs folders: site-packages also holds the
+            # .pyi files this package ships beside its own modules, which the
+            # tool would otherwise find and take for the reference.
+            only = tmp_path / "types-pywin32"
+            only.mkdir()
+            for name in os.listdir(path):
+                if name.endswith("-stubs"):
+                    shutil.copytree(os.path.join(path, name), only / name)  # the tool's glob skips symlinks
+            return str(only)
     return None
 
 
-def test_api_coverage(capsys):
+def test_api_coverage(capsys, tmp_path):
     if not os.path.exists(TOOL):
         pytest.skip("../shared/tools/api_coverage.py is not beside the repository")
-    stubs = _stubs_root()
+    stubs = _stubs_root(tmp_path)
     if stubs is None:
         pytest.skip("types-pywin32 is not installed")
     r = subprocess.run([sys.executable, TOOL, "--stubs", stubs, "--json"], capture_output=True, text=True,
