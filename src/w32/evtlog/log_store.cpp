@@ -124,7 +124,7 @@ std::unique_ptr<LogStore> LogStore::open_live(const std::string& path, const cha
             }
             db.exec("COMMIT;", function);
         } catch (...) {
-            sqlite3_exec(db.raw(), "ROLLBACK;", nullptr, nullptr, nullptr);
+            db.rollback();
             throw;
         }
     }
@@ -180,7 +180,7 @@ uint32_t LogStore::append(EventRecord& r, LogPolicy* used) {
         if (used) *used = p;
         return number;
     } catch (...) {
-        sqlite3_exec(db_->raw(), "ROLLBACK;", nullptr, nullptr, nullptr);
+        db_->rollback();
         throw;
     }
 }
@@ -324,10 +324,13 @@ void LogStore::backup_to(const std::string& path, const char* function) {
     ::close(fd);
     try {
         Database dest(path, false, false, function);
-        sqlite3_backup* b = sqlite3_backup_init(dest.raw(), "main", db_->raw(), "main");
-        if (!b) throw_sqlite(sqlite3_errcode(dest.raw()), function);
-        int rc = sqlite3_backup_step(b, -1);
-        sqlite3_backup_finish(b);
+        int rc;
+        {
+            SqliteCall call;
+            sqlite3_backup* b = sqlite3_backup_init(dest.raw(), "main", db_->raw(), "main");
+            rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dest.raw());
+            if (b) sqlite3_backup_finish(b);
+        }
         if (rc != SQLITE_DONE) throw_sqlite(rc, function);
         // A self-contained file: no -wal beside it is needed to read it.
         dest.exec("PRAGMA journal_mode=DELETE;", function);

@@ -47,7 +47,7 @@ void archive_messages(const std::string& path, const std::vector<ArchivedMessage
         }
         db.exec("COMMIT;", fn);
     } catch (...) {
-        sqlite3_exec(db.raw(), "ROLLBACK;", nullptr, nullptr, nullptr);
+        db.rollback();
         throw;
     }
 }

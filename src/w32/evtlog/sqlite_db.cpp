@@ -1,5 +1,7 @@
 #include "w32/evtlog/sqlite_db.h"
 
+#include <pthread.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,9 +40,45 @@ uint32_t win32_from_sqlite(int rc) noexcept {
     }
 }
 
+namespace {
+
+void init_activity_lock(pthread_rwlock_t* lock) {
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    // fork() waiting for calls to end must not be overtaken by new ones.
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
+}
+
+pthread_rwlock_t* activity_lock() {
+    static pthread_rwlock_t* lock = [] {
+        auto* made = new pthread_rwlock_t;
+        init_activity_lock(made);
+        // In the child the lock is made new, not unlocked: glibc knows a
+        // writer by its thread id, which the forking thread no longer has.
+        pthread_atfork([] { pthread_rwlock_wrlock(activity_lock()); },
+                       [] { pthread_rwlock_unlock(activity_lock()); },
+                       [] { init_activity_lock(activity_lock()); });
+        return made;
+    }();
+    return lock;
+}
+
+}  // namespace
+
+SqliteCall::SqliteCall() { pthread_rwlock_rdlock(activity_lock()); }
+SqliteCall::~SqliteCall() { pthread_rwlock_unlock(activity_lock()); }
+
+void Database::rollback() noexcept {
+    SqliteCall call;
+    sqlite3_exec(db_, "ROLLBACK;", nullptr, nullptr, nullptr);
+}
+
 void throw_sqlite(int rc, const char* function) { throw_win32(win32_from_sqlite(rc), function); }
 
 Database::Database(const std::string& path, bool read_only, bool create, const char* function) {
+    SqliteCall call;
     if (create && !read_only) {
         int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0) throw_errno(errno, function);
@@ -61,9 +99,13 @@ Database::Database(const std::string& path, bool read_only, bool create, const c
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+    SqliteCall call;
+    sqlite3_close_v2(db_);
+}
 
 void Database::exec(const char* sql, const char* function) {
+    SqliteCall call;
     int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) throw_sqlite(rc, function);
 }
@@ -73,7 +115,11 @@ void Database::exec_retrying(const char* sql, const char* function) {
     // SQLITE_BUSY without consulting the busy handler.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
     for (;;) {
-        int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+        int rc;
+        {
+            SqliteCall call;
+            rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+        }
         if (rc == SQLITE_OK) return;
         if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || std::chrono::steady_clock::now() > deadline)
             throw_sqlite(rc, function);
@@ -87,23 +133,30 @@ int64_t Database::query_int(const char* sql, const char* function) {
 }
 
 Statement::Statement(Database& db, const char* sql, const char* function) : function_(function) {
+    SqliteCall call;
     int rc = sqlite3_prepare_v2(db.raw(), sql, -1, &stmt_, nullptr);
     if (rc != SQLITE_OK) throw_sqlite(rc, function);
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    SqliteCall call;
+    sqlite3_finalize(stmt_);
+}
 
 void Statement::bind(int index, int64_t value) {
+    SqliteCall call;
     int rc = sqlite3_bind_int64(stmt_, index, value);
     if (rc != SQLITE_OK) throw_sqlite(rc, function_);
 }
 
 void Statement::bind(int index, std::string_view text) {
+    SqliteCall call;
     int rc = sqlite3_bind_text(stmt_, index, text.data(), int(text.size()), SQLITE_TRANSIENT);
     if (rc != SQLITE_OK) throw_sqlite(rc, function_);
 }
 
 void Statement::bind_blob(int index, std::span<const uint8_t> bytes) {
+    SqliteCall call;
     static const uint8_t empty = 0;
     int rc = sqlite3_bind_blob(stmt_, index, bytes.empty() ? &empty : bytes.data(), int(bytes.size()),
                                SQLITE_TRANSIENT);
@@ -111,11 +164,13 @@ void Statement::bind_blob(int index, std::span<const uint8_t> bytes) {
 }
 
 void Statement::bind_null(int index) {
+    SqliteCall call;
     int rc = sqlite3_bind_null(stmt_, index);
     if (rc != SQLITE_OK) throw_sqlite(rc, function_);
 }
 
 bool Statement::step() {
+    SqliteCall call;
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
@@ -124,6 +179,7 @@ bool Statement::step() {
 }
 
 void Statement::reset() noexcept {
+    SqliteCall call;
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
 }
@@ -131,18 +187,21 @@ void Statement::reset() noexcept {
 int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
 
 std::string Statement::column_text(int index) const {
+    SqliteCall call;
     auto* p = sqlite3_column_text(stmt_, index);
     int n = sqlite3_column_bytes(stmt_, index);
     return p ? std::string(reinterpret_cast<const char*>(p), size_t(n)) : std::string();
 }
 
 std::vector<uint8_t> Statement::column_blob(int index) const {
+    SqliteCall call;
     auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, index));
     int n = sqlite3_column_bytes(stmt_, index);
     return p ? std::vector<uint8_t>(p, p + n) : std::vector<uint8_t>();
 }
 
 bool Statement::column_is_null(int index) const {
+    SqliteCall call;
     return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
 }
 

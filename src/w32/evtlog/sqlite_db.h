@@ -21,6 +21,21 @@ uint32_t win32_from_sqlite(int rc) noexcept;
 
 class Statement;
 
+// Held (shared) around every call into SQLite; fork() waits, in a
+// pthread_atfork handler, until no thread is inside SQLite and holds it
+// meanwhile. SQLite's process-wide state (its allocator's mutex, each file's
+// lock and WAL-index mutexes, which a child's new connection to the same
+// file shares) is then unlocked in the child, which would otherwise hang on
+// a mutex held by a thread that does not exist there. Not reentrant: never
+// nest two.
+class SqliteCall {
+public:
+    SqliteCall();
+    ~SqliteCall();
+    SqliteCall(const SqliteCall&) = delete;
+    SqliteCall& operator=(const SqliteCall&) = delete;
+};
+
 class Database {
 public:
     // Opens `path`; with `create`, a missing file is made mode 0600 first
@@ -37,6 +52,8 @@ public:
     // (bounded: after ~10 s the busy error stands).
     void exec_retrying(const char* sql, const char* function);
     int64_t query_int(const char* sql, const char* function);
+    // ROLLBACK, ignoring failure (there is no transaction, or it is gone).
+    void rollback() noexcept;
 
 private:
     sqlite3* db_ = nullptr;

@@ -1,3 +1,4 @@
+#include "w32/kernel/fork_safe_mutex.h"
 #include "w32/registry/change_watch.h"
 
 #include <fcntl.h>
@@ -190,7 +191,7 @@ private:
         }
     }
 
-    std::mutex mutex_;
+    ForkSafeMutex mutex_;
     std::map<uint64_t, Registration> registrations_;
     std::map<std::string, int> dirs_;
     std::map<std::string, Held> held_;

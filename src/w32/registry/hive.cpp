@@ -162,7 +162,7 @@ void Hive::ensure_open(const char* function) {
                               function);
                     db_->exec("COMMIT", function);
                 } catch (...) {
-                    sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+                    db_->rollback();
                     throw;
                 }
             }
@@ -239,7 +239,7 @@ void Hive::commit(const char* function) {
 
 void Hive::rollback() noexcept {
     pending_.clear();
-    sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+    db_->rollback();
 }
 
 void Hive::log_change(const std::string& path, uint32_t kind) { pending_.emplace_back(path, kind); }
@@ -286,7 +286,7 @@ void Hive::publish_changes(const char* function) noexcept {
             InUse use{st};
             st.step();
         } catch (...) {
-            sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+            db_->rollback();
             throw;
         }
         touch_pending_.store(true, std::memory_order_relaxed);
@@ -321,7 +321,7 @@ void Hive::drop_stale_volatile_keys() {
             if (key_exists_locked(id)) delete_subtree_locked(id);
         db_->exec("COMMIT", "RegOpenKeyEx");
     } catch (...) {
-        sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+        db_->rollback();
         throw;
     }
 }
@@ -728,7 +728,7 @@ Hive::TreeNode Hive::read_tree(int64_t key, const char* function) {
             db_->exec("COMMIT", function);
             return t;
         } catch (...) {
-            sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+            db_->rollback();
             throw;
         }
     });

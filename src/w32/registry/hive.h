@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "w32/kernel/fork_safe_mutex.h"
 #include "w32/registry/value_codec.h"
 
 namespace w32::evtlog {
@@ -154,7 +155,7 @@ private:
     std::string file_;
     bool create_;
     bool writable_ = false;
-    std::mutex mutex_;
+    ForkSafeMutex mutex_;  // a child reopens the connection (pid_)
     int pid_ = 0;  // the process that opened the connection (reopened after fork)
     std::unique_ptr<evtlog::Database> db_;
     std::unique_ptr<StatementCache> cache_;

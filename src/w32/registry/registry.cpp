@@ -1,3 +1,4 @@
+#include "w32/kernel/fork_safe_mutex.h"
 #include "w32/registry/registry.h"
 
 #include <sys/stat.h>
@@ -140,7 +141,7 @@ private:
         }
     }
 
-    std::mutex mutex_;
+    ForkSafeMutex mutex_;
     std::shared_ptr<Hive> user_, machine_, users_;
     std::map<std::string, std::weak_ptr<Hive>> loaded_;
 };
@@ -306,9 +307,9 @@ std::optional<KeyPtr> predefined_key(uint64_t hkey, const char* function) {
     uint32_t which = uint32_t(hkey);
     // One object per root for the life of the process, as the predefined
     // handles are never closed (a change registration on one stays armed).
-    static std::mutex mutex;
+    static auto* mutex = new ForkSafeMutex;
     static auto* roots = new std::map<uint32_t, KeyPtr>();
-    std::lock_guard lock(mutex);
+    std::lock_guard lock(*mutex);
     auto& slot = (*roots)[which];
     if (!slot) slot = make_predefined(which, function);
     return slot;

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "w32/kernel/fork_safe_mutex.h"
 #include "w32/kernel/handle_table.h"
 #include "w32/registry/hive.h"
 #include "w32/registry/value_codec.h"
@@ -92,7 +93,7 @@ public:
     uint32_t root = 0;  // the predefined key this one descends from
 
     // Change registrations to drop (signalled) when the key closes.
-    std::mutex watches_mutex;
+    ForkSafeMutex watches_mutex;
     std::vector<uint64_t> watches;
 };
 
