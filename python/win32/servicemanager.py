@@ -91,14 +91,20 @@ def LogMsg(errorType, eventId, inserts=None):
 
 
 def LogInfoMsg(msg):
+    """Writes an information record with the text `msg` to the Application log, as the
+    service's event source (the generic message of the shipped table)."""
     LogMsg(EVENTLOG_INFORMATION_TYPE, _MSG_GENERIC_INSERT, (msg,))
 
 
 def LogWarningMsg(msg):
+    """Writes a warning record with the text `msg` to the Application log, as the
+    service's event source (the generic message of the shipped table)."""
     LogMsg(EVENTLOG_WARNING_TYPE, _MSG_GENERIC_INSERT, (msg,))
 
 
 def LogErrorMsg(msg):
+    """Writes an error record with the text `msg` to the Application log, as the
+    service's event source (the generic message of the shipped table)."""
     LogMsg(EVENTLOG_ERROR_TYPE, _MSG_GENERIC_INSERT, (msg,))
 
 

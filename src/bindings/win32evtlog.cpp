@@ -218,9 +218,9 @@ void bind_win32evtlog(nb::module_ m) {
     m.def("ReadEventLog", &read_event_log, "Handle"_a, "Flags"_a, "Offset"_a, "Size"_a = 0x7FFFF,
           "The next batch of records as tuples; [] at the end.");
     m.def("GetNumberOfEventLogRecords", [](HandleArg h) { return ev::number_of_records(h.value); },
-          "handle"_a, release);
+          "handle"_a, release, "How many records the log holds now.");
     m.def("GetOldestEventLogRecord", [](HandleArg h) { return ev::oldest_record(h.value); },
-          "handle"_a, release);
+          "handle"_a, release, "The record number of the oldest record (0 for an empty log).");
     m.def("ClearEventLog", [](HandleArg h, const OptStr& backup) { ev::clear_event_log(h.value, backup); },
           "handle"_a, "eventLogName"_a.none(), release, "Clears the log, after backing it up when a file is named.");
     m.def("BackupEventLog", [](HandleArg h, const std::string& path) { ev::backup_event_log(h.value, path); },
@@ -289,13 +289,16 @@ void bind_win32evtlog(nb::module_ m) {
         no_session(session, "EvtClearLog");
         nb::gil_scoped_release release;
         ev::evt_clear_log(channel, target);
-    }, "ChannelPath"_a, "TargetFilePath"_a.none() = nb::none(), "Session"_a.none() = nb::none(), "Flags"_a = 0);
+    }, "ChannelPath"_a, "TargetFilePath"_a.none() = nb::none(), "Session"_a.none() = nb::none(), "Flags"_a = 0,
+       "Empties a channel, first copying it to TargetFilePath when given (a file that must not exist).");
     m.def("EvtExportLog", [](const std::string& path, const std::string& target, uint32_t flags,
                              const OptStr& query, nb::handle session) {
         no_session(session, "EvtExportLog");
         nb::gil_scoped_release release;
         ev::evt_export_log(path, target, flags, query ? *query : std::string());
-    }, "Path"_a, "TargetFilePath"_a, "Flags"_a, "Query"_a.none() = nb::none(), "Session"_a.none() = nb::none());
+    }, "Path"_a, "TargetFilePath"_a, "Flags"_a, "Query"_a.none() = nb::none(), "Session"_a.none() = nb::none(),
+       "Copies a channel (EvtExportLogChannelPath) or a file (EvtExportLogFilePath) to a new file, only the "
+       "records Query matches when one is given; record numbers are kept.");
     // The source registry (win32evtlogutil's Add/RemoveSourceToRegistry).
     m.def("_AddSource", &add_source, "name"_a, "log"_a, "message_file"_a, "category_file"_a,
           "category_count"_a, "types"_a, release);

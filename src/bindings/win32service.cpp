@@ -230,15 +230,15 @@ nb::tuple entries_tuple(const std::vector<svc::ServiceEntry>& entries) {
 void not_supported(const char* function) { w32::throw_win32(w32::err::kNotSupported, function); }
 
 void bind_win32service(nb::module_ m) {
-    nb::class_<PyScHandle>(m, "PySC_HANDLE")
+    nb::class_<PyScHandle>(m, "PySC_HANDLE", "A service control manager or service handle (int() is its value).")
         .def("Close", [](PyScHandle& self) {
             if (self.handle && !self.handle->closed()) self.handle->close();
-        })
+        }, "Closes the handle (as CloseServiceHandle); closing twice does nothing.")
         .def("Detach", [](PyScHandle& self) {
             // The value stays usable as an int until closed by it.
             uint64_t v = self.handle ? self.handle->value() : 0;
             return v;
-        })
+        }, "The handle's value, which stays open: the object no longer closes it.")
         .def_prop_ro("handle", [](PyScHandle& self) { return self.handle ? self.handle->value() : 0; })
         .def("__int__", [](PyScHandle& self) { return self.handle ? self.handle->value() : 0; })
         .def("__index__", [](PyScHandle& self) { return self.handle ? self.handle->value() : 0; })
@@ -262,22 +262,27 @@ void bind_win32service(nb::module_ m) {
         ScHandlePtr handle = sc_handle(h, "CloseServiceHandle");
         nb::gil_scoped_release release;
         svc::close_service_handle(*handle);
-    }, "scHandle"_a);
+    }, "scHandle"_a, "Closes a handle from OpenSCManager, OpenService or CreateService.");
     m.def("CreateService", &create_service, "scHandle"_a, "name"_a, "displayName"_a.none(), "desiredAccess"_a,
           "serviceType"_a, "startType"_a, "errorControl"_a, "binaryFile"_a, "loadOrderGroup"_a.none(),
-          "bFetchTag"_a, "serviceDeps"_a.none(), "acctName"_a.none(), "password"_a.none());
-    m.def("OpenService", &open_service, "scHandle"_a, "name"_a, "desiredAccess"_a);
+          "bFetchTag"_a, "serviceDeps"_a.none(), "acctName"_a.none(), "password"_a.none(),
+          "Installs a service (kept durably by the manager) and returns a handle to it. On POSIX: the account is "
+          "recorded, and used as the service's user only by the systemd backend's system scope; the password "
+          "never is.");
+    m.def("OpenService", &open_service, "scHandle"_a, "name"_a, "desiredAccess"_a,
+          "A handle to an installed service (ERROR_SERVICE_DOES_NOT_EXIST when there is none).");
     m.def("DeleteService", [](nb::handle h) {
         ScHandlePtr s = sc_handle(h, "DeleteService");
         nb::gil_scoped_release release;
         svc::delete_service(*s);
-    }, "scHandle"_a);
+    }, "scHandle"_a, "Marks the service for deletion; it goes when it has stopped and its handles are closed.");
     m.def("StartService", [](nb::handle h, nb::handle args) {
         ScHandlePtr s = sc_handle(h, "StartService");
         std::vector<std::string> list = string_list(args, "args").value_or(std::vector<std::string>{});
         nb::gil_scoped_release release;
         svc::start_service(*s, list);
-    }, "hService"_a, "args"_a.none());
+    }, "hService"_a, "args"_a.none(),
+       "Starts the service with the given arguments; returns once its process runs its dispatcher.");
     m.def("ControlService", [](nb::handle h, long long code) {
         ScHandlePtr s = sc_handle(h, "ControlService");
         uint32_t c = dword_arg(code, "code");
@@ -287,7 +292,8 @@ void bind_win32service(nb::module_ m) {
             st = svc::control_service(*s, c);
         }
         return status_tuple(st);
-    }, "scHandle"_a, "code"_a);
+    }, "scHandle"_a, "code"_a,
+       "Sends a control (SERVICE_CONTROL_*, or 128-255) and returns the service's status tuple afterwards.");
     m.def("QueryServiceStatus", [](nb::handle h) {
         ScHandlePtr s = sc_handle(h, "QueryServiceStatus");
         svc::ServiceStatus st;
@@ -296,7 +302,7 @@ void bind_win32service(nb::module_ m) {
             st = svc::query_service_status(*s, "QueryServiceStatus");
         }
         return status_tuple(st);
-    }, "hService"_a);
+    }, "hService"_a, "The service's status as a 7-tuple (type, state, controls accepted, exit codes, checkpoint, wait hint).");
     m.def("QueryServiceStatusEx", [](nb::handle h) {
         ScHandlePtr s = sc_handle(h, "QueryServiceStatusEx");
         svc::ServiceStatus st;
@@ -305,7 +311,7 @@ void bind_win32service(nb::module_ m) {
             st = svc::query_service_status(*s, "QueryServiceStatusEx");
         }
         return status_dict(st);
-    }, "hService"_a);
+    }, "hService"_a, "The service's status as a dict, with its ProcessId and ServiceFlags.");
     m.def("QueryServiceConfig", [](nb::handle h) {
         ScHandlePtr s = sc_handle(h, "QueryServiceConfig");
         svc::ServiceConfig c;
@@ -316,12 +322,17 @@ void bind_win32service(nb::module_ m) {
         return nb::make_tuple(c.service_type, c.start_type, c.error_control, c.binary_path, c.load_order_group,
                               c.tag_id, nb::tuple(nb::cast(c.dependencies)),
                               c.account.empty() ? std::string("LocalSystem") : c.account, c.display_name);
-    }, "hService"_a);
+    }, "hService"_a,
+       "(type, start type, error control, binary path, load order group, tag, dependencies, account, display name).");
     m.def("ChangeServiceConfig", &change_service_config, "hService"_a, "serviceType"_a, "startType"_a,
           "errorControl"_a, "binaryFile"_a.none(), "loadOrderGroup"_a.none(), "bFetchTag"_a, "serviceDeps"_a.none(),
-          "acctName"_a.none(), "password"_a.none(), "displayName"_a.none());
-    m.def("QueryServiceConfig2", &query_service_config2, "hService"_a, "InfoLevel"_a);
-    m.def("ChangeServiceConfig2", &change_service_config2, "hService"_a, "InfoLevel"_a, "info"_a.none());
+          "acctName"_a.none(), "password"_a.none(), "displayName"_a.none(),
+          "Changes a service's configuration; SERVICE_NO_CHANGE and None keep a value.");
+    m.def("QueryServiceConfig2", &query_service_config2, "hService"_a, "InfoLevel"_a,
+          "Optional configuration (SERVICE_CONFIG_DESCRIPTION, FAILURE_ACTIONS, DELAYED_AUTO_START_INFO, ...).");
+    m.def("ChangeServiceConfig2", &change_service_config2, "hService"_a, "InfoLevel"_a, "info"_a.none(),
+          "Sets optional configuration: description, failure actions (used by the manager's recovery), delayed "
+          "auto start, ...");
     m.def("EnumServicesStatus", [](nb::handle scm, long long type, long long state) {
         ScHandlePtr h = sc_handle(scm, "EnumServicesStatus");
         uint32_t t = dword_arg(type, "ServiceType"), s = dword_arg(state, "ServiceState");
@@ -331,7 +342,8 @@ void bind_win32service(nb::module_ m) {
             entries = svc::enum_services(*h, t, s);
         }
         return entries_tuple(entries);
-    }, "hSCManager"_a, "ServiceType"_a = svc::kServiceWin32, "ServiceState"_a = svc::kStateAll);
+    }, "hSCManager"_a, "ServiceType"_a = svc::kServiceWin32, "ServiceState"_a = svc::kStateAll,
+       "(name, display name, status tuple) of each installed service of the type and state asked for.");
     m.def("EnumServicesStatusEx", [](nb::handle scm, long long type, long long state, long long level,
                                      nb::handle group) {
         ScHandlePtr h = sc_handle(scm, "EnumServicesStatusEx");
@@ -353,7 +365,9 @@ void bind_win32service(nb::module_ m) {
         (void)group_name;
         return nb::tuple(out);
     }, "SCManager"_a, "ServiceType"_a = svc::kServiceWin32, "ServiceState"_a = svc::kStateAll, "InfoLevel"_a = 0,
-       "GroupName"_a.none() = nb::none());
+       "GroupName"_a.none() = nb::none(),
+       "Each service's status as a dict with ServiceName and DisplayName (InfoLevel 0 only). On POSIX: "
+       "GroupName is accepted and ignored (there are no load order groups).");
     m.def("EnumDependentServices", [](nb::handle service, long long state) {
         ScHandlePtr h = sc_handle(service, "EnumDependentServices");
         uint32_t s = dword_arg(state, "ServiceState");
@@ -363,47 +377,48 @@ void bind_win32service(nb::module_ m) {
             entries = svc::enum_dependent_services(*h, s);
         }
         return entries_tuple(entries);
-    }, "hService"_a, "ServiceState"_a = svc::kStateAll);
+    }, "hService"_a, "ServiceState"_a = svc::kStateAll,
+       "The services that depend on this one, as EnumServicesStatus gives them.");
     m.def("GetServiceKeyName", [](nb::handle scm, const std::string& display) {
         ScHandlePtr h = sc_handle(scm, "GetServiceKeyName");
         nb::gil_scoped_release release;
         return svc::get_service_key_name(*h, display);
-    }, "hSCManager"_a, "DisplayName"_a);
+    }, "hSCManager"_a, "DisplayName"_a, "The service name of the service with this display name.");
     m.def("GetServiceDisplayName", [](nb::handle scm, const std::string& name) {
         ScHandlePtr h = sc_handle(scm, "GetServiceDisplayName");
         nb::gil_scoped_release release;
         return svc::get_service_display_name(*h, name);
-    }, "hSCManager"_a, "ServiceName"_a);
+    }, "hSCManager"_a, "ServiceName"_a, "The display name of the named service.");
 
     // What has no meaning without Windows' security and desktop objects.
-    m.def("LockServiceDatabase", [](nb::handle) { not_supported("LockServiceDatabase"); }, "sc_handle"_a);
-    m.def("UnlockServiceDatabase", [](nb::handle) { not_supported("UnlockServiceDatabase"); }, "lock"_a);
-    m.def("QueryServiceLockStatus", [](nb::handle) { not_supported("QueryServiceLockStatus"); }, "hSCManager"_a);
+    m.def("LockServiceDatabase", [](nb::handle) { not_supported("LockServiceDatabase"); }, "sc_handle"_a, "Windows' LockServiceDatabase.\n\nOn POSIX: not supported (nothing to lock (no effect since Windows Vista either)).");
+    m.def("UnlockServiceDatabase", [](nb::handle) { not_supported("UnlockServiceDatabase"); }, "lock"_a, "Windows' UnlockServiceDatabase.\n\nOn POSIX: not supported (nothing to lock (no effect since Windows Vista either)).");
+    m.def("QueryServiceLockStatus", [](nb::handle) { not_supported("QueryServiceLockStatus"); }, "hSCManager"_a, "Windows' QueryServiceLockStatus.\n\nOn POSIX: not supported (nothing to lock (no effect since Windows Vista either)).");
     m.def("SetServiceObjectSecurity", [](nb::handle, nb::handle, nb::handle) {
         not_supported("SetServiceObjectSecurity");
-    }, "Handle"_a, "SecurityInformation"_a, "SecurityDescriptor"_a);
+    }, "Handle"_a, "SecurityInformation"_a, "SecurityDescriptor"_a, "Windows' SetServiceObjectSecurity.\n\nOn POSIX: not supported (services belong to the session's user; there are no per-service ACLs).");
     m.def("QueryServiceObjectSecurity", [](nb::handle, nb::handle) { not_supported("QueryServiceObjectSecurity"); },
-          "Handle"_a, "SecurityInformation"_a);
+          "Handle"_a, "SecurityInformation"_a, "Windows' QueryServiceObjectSecurity.\n\nOn POSIX: not supported (services belong to the session's user; there are no per-service ACLs).");
     // Window stations and desktops: there are none.
-    m.def("GetThreadDesktop", [](nb::handle) { not_supported("GetThreadDesktop"); }, "ThreadId"_a);
-    m.def("EnumWindowStations", [] { not_supported("EnumWindowStations"); });
+    m.def("GetThreadDesktop", [](nb::handle) { not_supported("GetThreadDesktop"); }, "ThreadId"_a, "Windows' GetThreadDesktop.\n\nOn POSIX: not supported (there are no window stations or desktops).");
+    m.def("EnumWindowStations", [] { not_supported("EnumWindowStations"); }, "Windows' EnumWindowStations.\n\nOn POSIX: not supported (there are no window stations or desktops).");
     m.def("GetUserObjectInformation", [](nb::handle, nb::handle) { not_supported("GetUserObjectInformation"); },
-          "Handle"_a, "type"_a);
+          "Handle"_a, "type"_a, "Windows' GetUserObjectInformation.\n\nOn POSIX: not supported (there are no window stations or desktops).");
     m.def("SetUserObjectInformation", [](nb::handle, nb::handle, nb::handle) {
         not_supported("SetUserObjectInformation");
-    }, "Handle"_a, "info"_a, "type"_a);
+    }, "Handle"_a, "info"_a, "type"_a, "Windows' SetUserObjectInformation.\n\nOn POSIX: not supported (there are no window stations or desktops).");
     m.def("OpenWindowStation", [](nb::handle, nb::handle, nb::handle) { not_supported("OpenWindowStation"); },
-          "szWinSta"_a, "Inherit"_a, "DesiredAccess"_a);
+          "szWinSta"_a, "Inherit"_a, "DesiredAccess"_a, "Windows' OpenWindowStation.\n\nOn POSIX: not supported (there are no window stations or desktops).");
     m.def("OpenDesktop", [](nb::handle, nb::handle, nb::handle, nb::handle) { not_supported("OpenDesktop"); },
-          "szDesktop"_a, "Flags"_a, "Inherit"_a, "DesiredAccess"_a);
+          "szDesktop"_a, "Flags"_a, "Inherit"_a, "DesiredAccess"_a, "Windows' OpenDesktop.\n\nOn POSIX: not supported (there are no window stations or desktops).");
     m.def("CreateDesktop", [](nb::handle, nb::handle, nb::handle, nb::handle) { not_supported("CreateDesktop"); },
-          "Desktop"_a, "Flags"_a, "DesiredAccess"_a, "SecurityAttributes"_a.none());
+          "Desktop"_a, "Flags"_a, "DesiredAccess"_a, "SecurityAttributes"_a.none(), "Windows' CreateDesktop.\n\nOn POSIX: not supported (there are no window stations or desktops).");
     m.def("OpenInputDesktop", [](nb::handle, nb::handle, nb::handle) { not_supported("OpenInputDesktop"); },
-          "Flags"_a, "Inherit"_a, "DesiredAccess"_a);
-    m.def("GetProcessWindowStation", [] { not_supported("GetProcessWindowStation"); });
+          "Flags"_a, "Inherit"_a, "DesiredAccess"_a, "Windows' OpenInputDesktop.\n\nOn POSIX: not supported (there are no window stations or desktops).");
+    m.def("GetProcessWindowStation", [] { not_supported("GetProcessWindowStation"); }, "Windows' GetProcessWindowStation.\n\nOn POSIX: not supported (there are no window stations or desktops).");
     m.def("CreateWindowStation", [](nb::handle, nb::handle, nb::handle, nb::handle) {
         not_supported("CreateWindowStation");
-    }, "WindowStation"_a, "Flags"_a, "DesiredAccess"_a, "SecurityAttributes"_a.none());
+    }, "WindowStation"_a, "Flags"_a, "DesiredAccess"_a, "SecurityAttributes"_a.none(), "Windows' CreateWindowStation.\n\nOn POSIX: not supported (there are no window stations or desktops).");
 
     // For win32serviceutil and servicemanager: a service's named values
     // (PythonClass, Parameters\<option>), kept with its configuration.

@@ -103,7 +103,9 @@ def LocateSpecificServiceExe(serviceName):
 
 
 def InstallPerfmonForService(serviceName, iniName, dllName=None):
-    """Performance-counter DLLs do not exist here."""
+    """Registers a service's performance counters.
+
+    On POSIX: not supported (performance-counter DLLs do not exist here)."""
     raise _system_error(winerror.ERROR_NOT_SUPPORTED, "InstallPerfmonForService")
 
 
@@ -212,11 +214,13 @@ def RemoveService(serviceName):
 
 
 def ControlService(serviceName, code, machine=None):
+    """Sends a control code to the named service; its status tuple afterwards."""
     with _Scm(machine, service=serviceName) as h:
         return win32service.ControlService(h.service, code)
 
 
 def QueryServiceStatus(serviceName, machine=None):
+    """The named service's status tuple (win32service.QueryServiceStatus)."""
     with _Scm(machine, win32service.SC_MANAGER_CONNECT, serviceName, win32service.SERVICE_QUERY_STATUS) as h:
         return win32service.QueryServiceStatus(h.service)
 
@@ -258,6 +262,7 @@ def _stop_and_wait(serviceName, machine, waitSecs):
 
 
 def StartService(serviceName, args=None, machine=None):
+    """Starts the named service with optional arguments."""
     with _Scm(machine, service=serviceName) as h:
         win32service.StartService(h.service, args)
 
@@ -317,6 +322,7 @@ def DebugService(cls, argv=[]):
 
 
 def usage():
+    """Prints the command line HandleCommandLine accepts and exits with status 1."""
     name = os.path.basename(sys.argv[0])
     print("Usage: '%s [options] install|update|remove|start [...]|stop|restart [...]|debug [...]'" % name)
     print("Options for 'install' and 'update':")
@@ -480,6 +486,8 @@ class ServiceFramework:
         self.checkPoint = 0
 
     def GetAcceptedControls(self):
+        """The SERVICE_ACCEPT_* bits this class answers: STOP always, PAUSE_CONTINUE
+        when it has SvcPause and SvcContinue, SHUTDOWN when it has SvcShutdown."""
         accepted = win32service.SERVICE_ACCEPT_STOP
         if hasattr(self, "SvcPause") and hasattr(self, "SvcContinue"):
             accepted |= win32service.SERVICE_ACCEPT_PAUSE_CONTINUE
@@ -488,6 +496,8 @@ class ServiceFramework:
         return accepted
 
     def ReportServiceStatus(self, serviceStatus, waitHint=5000, win32ExitCode=0, svcExitCode=0):
+        """Tells the manager the service's state (SERVICE_*), with a checkpoint
+        counted for pending states and the controls it accepts."""
         if self.ssh is None:
             return
         if serviceStatus == win32service.SERVICE_START_PENDING:
@@ -504,22 +514,28 @@ class ServiceFramework:
         win32service.SetServiceStatus(self.ssh, status)
 
     def SvcInterrogate(self):
+        """Answers SERVICE_CONTROL_INTERROGATE by reporting the current state again."""
         # The manager answers INTERROGATE with the last status reported.
         self.ReportServiceStatus(_current_state(self.ssh))
 
     def SvcOther(self, control):
+        """Called for controls the class has no method for; prints it by default."""
         try:
             print("Unknown control status - %d" % control)
         except OSError:
             pass
 
     def ServiceCtrlHandler(self, control):
+        """The control handler without event data: ServiceCtrlHandlerEx(control, 0, None)."""
         return self.ServiceCtrlHandlerEx(control, 0, None)
 
     def SvcOtherEx(self, control, event_type, data):
+        """Called for other controls (user-defined 128-255 among them); SvcOther by default."""
         return self.SvcOther(control)
 
     def ServiceCtrlHandlerEx(self, control, event_type, data):
+        """Dispatches a control to SvcStop, SvcPause, SvcContinue, SvcInterrogate,
+        SvcShutdown or SvcOtherEx."""
         if control == win32service.SERVICE_CONTROL_STOP:
             return self.SvcStop()
         if control == win32service.SERVICE_CONTROL_PAUSE and hasattr(self, "SvcPause"):
@@ -533,6 +549,8 @@ class ServiceFramework:
         return self.SvcOtherEx(control, event_type, data)
 
     def SvcRun(self):
+        """The service's main function: reports RUNNING, runs SvcDoRun, then STOP_PENDING
+        (the host reports STOPPED when it returns)."""
         # The host reports SERVICE_STOPPED once this returns.
         self.ReportServiceStatus(win32service.SERVICE_RUNNING)
         self.SvcDoRun()
