@@ -106,7 +106,9 @@ EvtRpcLoginAuthNTLM = 3
 EvtEventQueryIDs = 0
 EvtEventPath = 1
 EvtEventPropertyIdEND = 2
-EvtEventMetadataPropertyIdEND = 9
+(EventMetadataEventID, EventMetadataEventVersion, EventMetadataEventChannel, EventMetadataEventLevel,
+ EventMetadataEventOpcode, EventMetadataEventTask, EventMetadataEventKeyword, EventMetadataEventMessageID,
+ EventMetadataEventTemplate, EvtEventMetadataPropertyIdEND) = range(10)
 (EvtSystemProviderName, EvtSystemProviderGuid, EvtSystemEventID, EvtSystemQualifiers, EvtSystemLevel,
  EvtSystemTask, EvtSystemOpcode, EvtSystemKeywords, EvtSystemTimeCreated, EvtSystemEventRecordId,
  EvtSystemActivityID, EvtSystemRelatedActivityID, EvtSystemProcessID, EvtSystemThreadID, EvtSystemChannel,

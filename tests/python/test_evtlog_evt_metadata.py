@@ -171,11 +171,12 @@ def test_event_metadata_lists_the_message_file(publisher):
     enum = E.EvtOpenEventMetadataEnum(meta)
     found = {}
     while (em := E.EvtNextEventMetadata(enum)) is not None:
-        message_id = E.EvtGetEventMetadataProperty(em, 7)[0]  # EventMetadataEventMessageID
-        found[message_id] = E.EvtGetEventMetadataProperty(em, 3)[0]  # its level
+        message_id = E.EvtGetEventMetadataProperty(em, E.EventMetadataEventMessageID)[0]
+        found[message_id] = E.EvtGetEventMetadataProperty(em, E.EventMetadataEventLevel)[0]
     assert found[LOW_SPACE] == 3 and found[0xCFFF0065] == 2 and found[1] == 4
     with pytest.raises(pywintypes.error) as exc:
-        E.EvtGetEventMetadataProperty(em or E.EvtNextEventMetadata(E.EvtOpenEventMetadataEnum(meta)), 9)
+        E.EvtGetEventMetadataProperty(E.EvtNextEventMetadata(E.EvtOpenEventMetadataEnum(meta)),
+                                      E.EvtEventMetadataPropertyIdEND)
     assert exc.value.winerror == ERROR_INVALID_PARAMETER
 
 
