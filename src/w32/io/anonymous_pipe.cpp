@@ -46,6 +46,10 @@ public:
 
 }  // namespace
 
+std::shared_ptr<PipeEnd> make_anonymous_pipe_end(UniqueFd fd, uint32_t access) {
+    return std::make_shared<AnonymousPipeEnd>(std::move(fd), access);
+}
+
 std::pair<Handle, Handle> create_pipe(bool inherit, uint32_t size) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno(errno, "CreatePipe");

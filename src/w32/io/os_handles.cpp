@@ -15,6 +15,7 @@
 #include "w32/error/win32_error.h"
 #include "w32/io/disk_file.h"
 #include "w32/io/file_object.h"
+#include "w32/io/pipe_end.h"
 #include "w32/io/share_modes.h"
 
 namespace w32::io {
@@ -67,6 +68,9 @@ std::shared_ptr<FileObject> object_for_descriptor(UniqueFd dup, int source, uint
             // without taking part in locks.
         }
     }
+    // A pipe is one of CreatePipe's kind, whoever made it (a shell, a
+    // parent's subprocess, our CreateProcess).
+    if (S_ISFIFO(st.st_mode)) return make_anonymous_pipe_end(std::move(dup), access);
     return std::make_shared<DescriptorFile>(std::move(dup), access, type, source);
 }
 

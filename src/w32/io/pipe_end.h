@@ -21,4 +21,9 @@ public:
 
 std::shared_ptr<PipeEnd> pipe_of(Handle h, const char* function);
 
+// An end of an OS pipe (pipe2, a FIFO) as CreatePipe's ends are: what
+// _get_osfhandle and inherited handles make of a pipe descriptor, so that
+// PeekNamedPipe and Windows' end-of-pipe error work on a child's stdin.
+std::shared_ptr<PipeEnd> make_anonymous_pipe_end(UniqueFd fd, uint32_t access);
+
 }  // namespace w32::io
