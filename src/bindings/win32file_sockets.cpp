@@ -72,7 +72,7 @@ wio::SocketStart socket_call(int fd, nb::handle ov_obj, std::unique_ptr<BufferAr
     start_overlapped(socket, ov_obj, std::move(buffer), [&](uint64_t token) {
         std::shared_ptr<wio::IoRequest> made;
         wio::SocketCall c{[&](const std::shared_ptr<wio::FileObject>& file) {
-                              made = wio::begin_io(file, event, token);
+                              made = wio::begin_io(file, event, token, function);
                               return made;
                           },
                           {}};

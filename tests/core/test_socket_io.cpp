@@ -29,7 +29,7 @@ constexpr uint32_t kLong = 15000;
 struct Issued {
     std::shared_ptr<wio::IoRequest> request;
     wio::SocketCall call() {
-        return {[this](const std::shared_ptr<wio::FileObject>& f) { return request = wio::begin_io(f, 0, 0); }, {}};
+        return {[this](const std::shared_ptr<wio::FileObject>& f) { return request = wio::begin_io(f, 0, 0, "test"); }, {}};
     }
     bool finished() { return request && request->wait(kLong, {}); }
 };

@@ -196,3 +196,26 @@ def test_wsa_async_select_is_not_supported():
         f.WSAAsyncSelect(s, 0, 0x400, f.FD_READ)
     assert_winerror(e, ERROR_NOT_SUPPORTED, "WSAAsyncSelect")
     s.close()
+
+
+def test_bad_event_handle_fails_before_any_data_moves():
+    a, b = socket.socketpair()
+    b.sendall(b"keep")
+    o = pywintypes.OVERLAPPED()
+    o.hEvent = 0x7FF0  # names nothing
+    with pytest.raises(pywintypes.error) as e:
+        f.WSARecv(a, bytearray(8), o, 0)
+    assert_winerror(e, ERROR_INVALID_HANDLE, "WSARecv")
+    assert a.recv(8) == b"keep"  # not consumed by the failed call
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(1)
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    with pytest.raises(pywintypes.error) as e:
+        f.ConnectEx(s, lst.getsockname(), o)
+    assert_winerror(e, ERROR_INVALID_HANDLE, "ConnectEx")
+    with pytest.raises(OSError):
+        s.getpeername()  # no connection was started
+    for x in (a, b, s, lst):
+        x.close()

@@ -314,13 +314,14 @@ std::shared_ptr<IoRequest> submit_io(const std::shared_ptr<FileObject>& file, Ha
     return r;
 }
 
-std::shared_ptr<IoRequest> begin_io(const std::shared_ptr<FileObject>& file, Handle event, uint64_t token) {
+std::shared_ptr<IoRequest> begin_io(const std::shared_ptr<FileObject>& file, Handle event, uint64_t token,
+                                    const char* function) {
     auto r = std::make_shared<IoRequest>();
     r->issuer_ = std::this_thread::get_id();
     r->file_ = file;
     if (event) {
+        r->event_ = HandleTable::instance().get<sync::SyncObject>(event, ObjectType::Event, function);
         sync::reset_event(event);
-        r->event_ = HandleTable::instance().get<sync::SyncObject>(event, ObjectType::Event, "WSARecv");
     }
     r->port_ = file->port(r->key_);
     const bool has_port = r->port_ != nullptr;

@@ -56,7 +56,7 @@ private:
     friend class IoEngine;
     friend std::shared_ptr<IoRequest> submit_io(const std::shared_ptr<FileObject>&, Handle, IoRequest::Work,
                                                 uint64_t, bool);
-    friend std::shared_ptr<IoRequest> begin_io(const std::shared_ptr<FileObject>&, Handle, uint64_t);
+    friend std::shared_ptr<IoRequest> begin_io(const std::shared_ptr<FileObject>&, Handle, uint64_t, const char*);
 
     std::atomic<uint32_t> status_{997};  // ERROR_IO_PENDING
     std::atomic<uint64_t> bytes_{0};
@@ -119,7 +119,8 @@ std::shared_ptr<IoRequest> submit_io(const std::shared_ptr<FileObject>& file, Ha
 // complete theirs from their own readiness thread, socket_reactor.h): the
 // event is reset and the port's packet prepared, nothing is queued. A
 // cancel only marks the request; its owner watches cancelled().
-std::shared_ptr<IoRequest> begin_io(const std::shared_ptr<FileObject>& file, Handle event, uint64_t token);
+std::shared_ptr<IoRequest> begin_io(const std::shared_ptr<FileObject>& file, Handle event, uint64_t token,
+                                    const char* function);
 
 // CancelIo (this thread's requests on the file) / CancelIoEx (all of them,
 // or the one request given). ERROR_NOT_FOUND when CancelIoEx found none.

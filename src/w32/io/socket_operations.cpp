@@ -250,7 +250,7 @@ private:
 // done (completing its request) or hands it to the reactor. Without a
 // request factory the call waits here for the operation to end.
 SocketStart run_operation(int fd, std::unique_ptr<SocketOperation> op, const SocketCall& call, const char* function,
-                          bool failure_later = false) {
+                          bool failure_later = false, std::shared_ptr<IoRequest> begun = nullptr) {
     auto socket = socket_file(fd, function);
     if (!call.begin) {
         for (;;) {
@@ -263,16 +263,17 @@ SocketStart run_operation(int fd, std::unique_ptr<SocketOperation> op, const Soc
                     call.interrupted, function);
         }
     }
+    // The request first: a bad event handle must fail the call before any data moves.
+    auto request = begun ? std::move(begun) : call.begin(socket);
     SocketStep s = op->direction() == kReceive ? SocketStep::read() : SocketStep::write();
     if (socket_direction_idle(socket->inode(), op->direction())) s = op->step(fd);
     if (s.kind == SocketStep::Done && s.error && !failure_later) throw_win32(wsa_from_errno(s.error), function);
-    auto request = call.begin(socket);
     if (s.kind == SocketStep::Done) {
         request->complete({s.error ? 0 : s.bytes, s.error ? socket_completion_from_errno(s.error) : 0});
         if (s.error) return {err::kIoPending, 0};
         return {0, s.bytes};
     }
-    submit_socket_operation(socket, request, std::move(op), s);
+    submit_socket_operation(socket, request, std::move(op), s, function);
     return {err::kIoPending, 0};
 }
 
@@ -378,18 +379,19 @@ SocketStart connect_ex(int fd, const SocketAddress& to, std::span<const std::byt
     sockaddr_storage peer;
     len = sizeof peer;
     if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) == 0) throw_win32(kWsaEIsConn, fn);
+    std::shared_ptr<IoRequest> request;
+    if (call.begin) request = call.begin(socket_file(fd, fn));  // before connecting: its errors come first
     int rc = without_blocking(fd, [&] { return ::connect(fd, reinterpret_cast<const sockaddr*>(&to.storage), to.length); });
     int err = rc == 0 ? 0 : errno;
     if (err && err != EINPROGRESS && err != EINTR && err != EAGAIN) {
         // The network's answers are the operation's outcome, as on Windows
         // (where a loopback connection to a closed port pends, then fails).
         bool outcome = err == ECONNREFUSED || err == ENETUNREACH || err == EHOSTUNREACH || err == ETIMEDOUT;
-        if (!outcome || !call.begin) throw_win32(wsa_from_errno(err), fn);
-        auto request = call.begin(socket_file(fd, fn));
+        if (!outcome || !request) throw_win32(wsa_from_errno(err), fn);
         request->complete({0, socket_completion_from_errno(err)});
         return {err::kIoPending, 0};
     }
-    return run_operation(fd, std::make_unique<ConnectOperation>(data), call, fn, true);
+    return run_operation(fd, std::make_unique<ConnectOperation>(data), call, fn, true, std::move(request));
 }
 
 SocketStart transmit_file(int fd, Handle file, std::optional<uint64_t> offset, uint64_t count, uint32_t per_send,

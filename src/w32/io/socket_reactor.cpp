@@ -72,12 +72,12 @@ public:
     }
 
     void submit(std::shared_ptr<SocketFile> socket, std::shared_ptr<IoRequest> request,
-                std::unique_ptr<SocketOperation> op, SocketStep first) {
+                std::unique_ptr<SocketOperation> op, SocketStep first, const char* function) {
         auto p = std::make_unique<Pending>();
         p->ino = socket->inode();
         p->direction = op->direction();
         p->dup.reset(::fcntl(socket->descriptor(), F_DUPFD_CLOEXEC, 0));
-        if (!p->dup) throw_win32(wsa_from_errno(errno), "WSARecv");
+        if (!p->dup) throw_win32(wsa_from_errno(errno), function);
         p->socket = std::move(socket);
         p->request = std::move(request);
         p->op = std::move(op);
@@ -85,7 +85,7 @@ public:
         std::vector<Finished> finished;
         {
             std::lock_guard lock(mutex_);
-            start_locked();
+            start_locked(function);
             p->id = ++last_id_;
             Pending* raw = p.get();
             ops_.emplace(raw->id, std::move(p));
@@ -110,11 +110,11 @@ public:
     }
 
 private:
-    void start_locked() {
+    void start_locked(const char* function) {
         if (started_pid_ == ::getpid()) return;
         epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
         wake_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-        if (!epoll_ || !wake_) throw_win32(wsa_from_errno(errno), "WSARecv");
+        if (!epoll_ || !wake_) throw_win32(wsa_from_errno(errno), function);
         epoll_event ev{};
         ev.events = EPOLLIN;
         ev.data.u64 = kWakeId;
@@ -301,8 +301,8 @@ private:
 bool socket_direction_idle(ino_t socket, int direction) { return SocketReactor::instance().idle(socket, direction); }
 
 void submit_socket_operation(std::shared_ptr<SocketFile> socket, std::shared_ptr<IoRequest> request,
-                             std::unique_ptr<SocketOperation> op, SocketStep first) {
-    SocketReactor::instance().submit(std::move(socket), std::move(request), std::move(op), first);
+                             std::unique_ptr<SocketOperation> op, SocketStep first, const char* function) {
+    SocketReactor::instance().submit(std::move(socket), std::move(request), std::move(op), first, function);
 }
 
 size_t pending_socket_operations() { return SocketReactor::instance().pending(); }

@@ -55,9 +55,10 @@ bool socket_direction_idle(ino_t socket, int direction);
 
 // Hands `op` (pending, with its request) to the reactor; `first` is its
 // last step's answer (what to wait for). Completion sets the request's
-// outcome, status mapped by socket_completion_from_errno.
+// outcome, status mapped by socket_completion_from_errno. Throws (named
+// `function`) when the reactor cannot take it (no descriptor left).
 void submit_socket_operation(std::shared_ptr<SocketFile> socket, std::shared_ptr<IoRequest> request,
-                             std::unique_ptr<SocketOperation> op, SocketStep first);
+                             std::unique_ptr<SocketOperation> op, SocketStep first, const char* function);
 
 // Diagnostics for tests: operations the reactor holds now.
 size_t pending_socket_operations();
