@@ -199,7 +199,7 @@ _LOG_INFO_TYPES = (EvtVarTypeFileTime, EvtVarTypeFileTime, EvtVarTypeFileTime, E
                    EvtVarTypeUInt32, EvtVarTypeUInt64, EvtVarTypeUInt64, EvtVarTypeBoolean)
 
 
-def EvtGetLogInfo(Log, PropertyId, /):
+def EvtGetLogInfo(Log, PropertyId):
     """(value, EvtVarType*) of a log property (EvtLogNumberOfLogRecords, ...);
     times are pywintypes.Time values."""
     if not isinstance(PropertyId, int):
