@@ -276,8 +276,20 @@ void bind_win32file(nb::module_ m) {
           "Opens or creates a file, directory (FILE_FLAG_BACKUP_SEMANTICS) or named pipe client. "
           "Windows paths go through the drive table; share modes are enforced between handles and "
           "processes (ERROR_SHARING_VIOLATION).");
-    m.def("CreateFileW", &create_file, "fileName"_a, "desiredAccess"_a, "shareMode"_a, "attributes"_a.none(),
-          "CreationDisposition"_a, "flagsAndAttributes"_a, "hTemplateFile"_a.none(), "As CreateFile.");
+    m.def("CreateFileW",
+          [](const std::string& name, long long access, long long share, nb::handle sa, long long disposition,
+             long long flags, nb::handle template_file, nb::handle transaction, nb::handle mini_version,
+             nb::handle extended) {
+              // Transactional NTFS (CreateFileTransacted) has no POSIX counterpart.
+              if (!transaction.is_none() || !mini_version.is_none() || !extended.is_none())
+                  w32::throw_win32(w32::err::kNotSupported, "CreateFileW");
+              return create_file(name, access, share, sa, disposition, flags, template_file);
+          },
+          "FileName"_a, "DesiredAccess"_a, "ShareMode"_a, "SecurityAttributes"_a.none(), "CreationDisposition"_a,
+          "FlagsAndAttributes"_a, "TemplateFile"_a.none() = nb::none(), "Transaction"_a.none() = nb::none(),
+          "MiniVersion"_a.none() = nb::none(), "ExtendedParameter"_a.none() = nb::none(),
+          "As CreateFile. On POSIX: there is no transactional NTFS: a Transaction (or MiniVersion, "
+          "ExtendedParameter) is ERROR_NOT_SUPPORTED.");
     m.def("ReadFile", &read_file, "hFile"_a, "bufSize"_a, "overlapped"_a.none() = nb::none(),
           "Reads up to bufSize bytes (or into a writable buffer): (0 or ERROR_MORE_DATA, data). With an "
           "OVERLAPPED: (ERROR_IO_PENDING, buffer), the buffer filled when the operation completes.");

@@ -171,8 +171,14 @@ void bind_win32file_paths(nb::module_ m) {
     m.def("CreateDirectoryW", mkdir, "name"_a, "sa"_a.none() = nb::none(), "As CreateDirectory.");
     m.def("CreateDirectoryEx", &create_directory_ex, "templateName"_a, "newDirectory"_a, "sa"_a.none() = nb::none(),
           "As CreateDirectory (the template's attributes are not copied).");
-    m.def("CreateDirectoryExW", &create_directory_ex, "TemplateDirectory"_a, "NewDirectory"_a,
-          "SecurityAttributes"_a.none() = nb::none(), "As CreateDirectoryEx.");
+    m.def("CreateDirectoryExW",
+          [](const std::string& template_dir, const std::string& path, nb::handle sa, nb::handle transaction) {
+              if (!transaction.is_none()) w32::throw_win32(w32::err::kNotSupported, "CreateDirectoryExW");
+              create_directory_ex(template_dir, path, sa);
+          },
+          "TemplateDirectory"_a, "NewDirectory"_a, "SecurityAttributes"_a.none() = nb::none(),
+          "Transaction"_a.none() = nb::none(),
+          "As CreateDirectoryEx. On POSIX: a Transaction is ERROR_NOT_SUPPORTED (no transactional NTFS).");
     m.def("RemoveDirectory", [](const std::string& p, nb::handle) { wio::remove_directory(p); }, "PathName"_a,
           "Transaction"_a.none() = nb::none(), "ERROR_DIR_NOT_EMPTY, ERROR_DIRECTORY for a file.");
     m.def("CreateHardLink",
