@@ -66,6 +66,11 @@ class _Invalid(Exception):
     pass
 
 
+class _Unsupported(Exception):
+    """SDDL that is valid on Windows but names what POSIX has no form for
+    (object and conditional ACEs, domain-relative SIDs): ERROR_NOT_SUPPORTED."""
+
+
 def _raise(code, function):
     raise error(code, function, _MESSAGES[code])
 
@@ -123,12 +128,12 @@ def _parse_ace(body):
     fields = body.split(";")
     if len(fields) != 6:
         if len(fields) > 6 and fields[0].upper() in ("XA", "XD", "XU", "ZA", "RA"):
-            raise NotImplementedError(fields[0])
+            raise _Unsupported(fields[0])
         raise _Invalid(body)
     kind, flags, rights, object_guid, inherit_guid, sid = fields
     kind = kind.upper()
     if kind in _UNSUPPORTED_ACE_TYPES:
-        raise NotImplementedError(kind)
+        raise _Unsupported(kind)
     if kind not in _ACE_TYPES or object_guid or inherit_guid:
         raise _Invalid(body)
     return (_ACE_TYPES[kind], _parse_flags(flags, _ACE_FLAGS, body),
@@ -212,7 +217,7 @@ def string_to_security_descriptor(text, revision):
             sd.SetSecurityDescriptorControl(control, control)
     except _Invalid:
         _raise(_ERROR_INVALID_PARAMETER, function)
-    except NotImplementedError:
+    except _Unsupported:
         _raise(_ERROR_NOT_SUPPORTED, function)
     return sd
 
