@@ -212,6 +212,9 @@ def write(outdir):
                 f.write(text)
     with open(os.path.join(outdir, "index.rst"), "w") as f:
         f.write(index_page(list(modules)))
+    for name in os.listdir(outdir):  # pages of modules that are gone
+        if name.endswith(".rst") and name != "index.rst" and name[:-4] not in modules:
+            os.remove(os.path.join(outdir, name))
     return list(modules)
 
 
