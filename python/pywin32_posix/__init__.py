@@ -21,6 +21,10 @@ def enable_stdlib_shims():
     on at interpreter start (see pywin32_posix.pth)."""
     import sys
 
+    # subprocess decides it runs on Windows when `import msvcrt` works, once,
+    # when first imported: it must be imported before msvcrt can be.
+    import subprocess  # noqa: F401
+
     path = _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "_stdlib")
     if path not in sys.path:
         sys.path.append(path)

@@ -11,7 +11,7 @@ from pywin32_posix._errors import error  # noqa: F401
 from pywin32_posix._w32.win32api import CloseHandle  # noqa: F401
 from pywin32_posix._w32.win32file import *  # noqa: F401,F403
 from pywin32_posix._w32.win32file import _get_osfhandle, _open_osfhandle  # noqa: F401
-from pywin32_posix._w32.pywintypes import PyOVERLAPPED as OVERLAPPED  # noqa: F401
+from pywintypes import OVERLAPPED  # noqa: F401  (pywin32's win32file.OVERLAPPED is pywintypes')
 
 # Constants the SDK headers (and so win32con) define, re-exported here as
 # pywin32's win32file does; DWORDs spelt signed where pywin32 spells them so.

@@ -6,6 +6,7 @@
 #include "dword_args.h"
 #include "handle.h"
 #include "modules.h"
+#include "socket_args.h"
 #include "w32/io/socket_events.h"
 
 namespace nb = nanobind;
@@ -16,23 +17,16 @@ namespace bindings {
 
 namespace {
 
-// A socket object (anything with fileno()) or a descriptor.
-int socket_fd(nb::handle s) {
-    if (PyLong_Check(s.ptr())) return nb::cast<int>(s);
-    if (!nb::hasattr(s, "fileno")) throw nb::type_error("a socket (or its descriptor) is required");
-    return nb::cast<int>(s.attr("fileno")());
-}
-
 void bind_win32file_socket_events(nb::module_ m) {
     m.def("WSAEventSelect",
           [](nb::handle s, HandleArg event, long long events) {
-              wio::wsa_event_select(socket_fd(s), event.value, dword_arg(events, "networkEvents"));
+              wio::wsa_event_select(socket_arg(s, "WSAEventSelect"), event.value, dword_arg(events, "networkEvents"));
           },
           "socket"_a, "hEvent"_a.none(), "networkEvents"_a,
           "Records the socket's FD_* events and sets hEvent when one happens (0 cancels); the socket "
           "becomes non-blocking.");
     m.def("WSAEnumNetworkEvents",
-          [](nb::handle s, HandleArg event) { return wio::wsa_enum_network_events(socket_fd(s), event.value); },
+          [](nb::handle s, HandleArg event) { return wio::wsa_enum_network_events(socket_arg(s, "WSAEnumNetworkEvents"), event.value); },
           "s"_a, "hEvent"_a.none() = nb::none(),
           "{FD_*: error code} of the events recorded since the last call; resets hEvent when given.");
 }

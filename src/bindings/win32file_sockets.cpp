@@ -21,6 +21,7 @@
 #include "handle.h"
 #include "modules.h"
 #include "overlapped.h"
+#include "socket_args.h"
 #include "wait_args.h"
 #include "w32/error/codes.h"
 #include "w32/error/win32_error.h"
@@ -36,23 +37,6 @@ namespace bindings {
 namespace {
 
 constexpr uint32_t kInfinite = 0xFFFFFFFFu;
-
-// A socket object (anything with fileno()) or its descriptor, as pywin32
-// takes a SOCKET.
-int socket_arg(nb::handle s, const char* function) {
-    nb::object fd;
-    if (PyLong_Check(s.ptr())) {
-        fd = nb::borrow(s);
-    } else if (nb::hasattr(s, "fileno")) {
-        fd = s.attr("fileno")();
-        if (!PyLong_Check(fd.ptr())) throw nb::type_error((std::string(function) + ": fileno() must return an int").c_str());
-    } else {
-        throw nb::type_error((std::string(function) + ": a socket (or its descriptor) is required").c_str());
-    }
-    long long v = nb::cast<long long>(fd);
-    if (v < 0 || v > 0x7FFFFFFF) w32::throw_win32(10038, function);  // WSAENOTSOCK
-    return static_cast<int>(v);
-}
 
 // Runs a socket call: overlapped through `ov_obj` (its event reset, a port
 // packet tagged for it, `buffer` kept with it until the operation is over)

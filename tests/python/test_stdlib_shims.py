@@ -43,6 +43,22 @@ def test_environment_variable_turns_winreg_on_for_a_process():
     k.Close()
 
 
+SUBPROCESS_STILL_POSIX = (
+    "import msvcrt, winreg, subprocess, asyncio, sys\n"
+    "subprocess.run([sys.executable, '-c', 'pass'], check=True)\n"
+    "print(subprocess._mswindows, msvcrt.__name__, winreg.__name__)\n")
+
+
+def test_shims_do_not_make_subprocess_think_it_runs_on_windows():
+    # subprocess (3.11) decides on Windows by whether `import msvcrt` works.
+    r = run(SUBPROCESS_STILL_POSIX, PYWIN32_POSIX_STDLIB_SHIMS="1")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "msvcrt", "winreg"]
+    r = run("import pywin32_posix; pywin32_posix.enable_stdlib_shims()\n" + SUBPROCESS_STILL_POSIX)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "msvcrt", "winreg"]
+
+
 @pytest.fixture(scope="module")
 def winreg():
     pywin32_posix.enable_stdlib_shims()

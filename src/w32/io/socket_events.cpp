@@ -24,22 +24,6 @@ namespace {
 
 constexpr uint32_t kWsaENotSock = 10038;
 
-// errno -> the WSAE* code Windows reports for it (winerror.h: WSABASEERR + n).
-int32_t wsa_error(int e) {
-    switch (e) {
-        case 0: return 0;
-        case ECONNREFUSED: return 10061;
-        case ETIMEDOUT: return 10060;
-        case ENETUNREACH: return 10051;
-        case EHOSTUNREACH: return 10065;
-        case ECONNRESET: return 10054;
-        case ECONNABORTED: return 10053;
-        case ENETDOWN: return 10050;
-        case EADDRINUSE: return 10048;
-        default: return static_cast<int32_t>(win32_from_errno(e));
-    }
-}
-
 struct Watched {
     std::shared_ptr<sync::SyncObject> event;
     uint32_t mask = 0;
@@ -130,7 +114,7 @@ private:
                 socklen_t plen = sizeof peer;
                 bool now = ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) == 0;
                 if (now || so_error) {
-                    note(kFdConnect, wsa_error(so_error));
+                    note(kFdConnect, static_cast<int32_t>(wsa_from_errno(so_error)));
                     w.connected = now;
                     if (now) note(kFdWrite, 0);
                 }
@@ -142,7 +126,7 @@ private:
             }
             if (ready & EPOLLIN) note(w.listening ? kFdAccept : kFdRead, 0);
             if (ready & EPOLLPRI) note(kFdOob, 0);
-            if (w.connected && (ready & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) note(kFdClose, wsa_error(so_error));
+            if (w.connected && (ready & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) note(kFdClose, static_cast<int32_t>(wsa_from_errno(so_error)));
             // Recorded once until enumerated, however often it happens meanwhile.
             if (bits & ~w.recorded) to_set = w.event;
             w.recorded |= bits;
