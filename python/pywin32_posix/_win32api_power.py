@@ -12,6 +12,7 @@ import math as _math
 import os as _os
 
 from pywin32_posix._errors import error
+from pywin32_posix._win32api_machine import _read
 
 ERROR_ACCESS_DENIED = 5
 ERROR_NOT_SUPPORTED = 50
@@ -203,14 +204,6 @@ def SetSystemPowerState(Suspend, Force, /):
 
 
 # --- what the machine can do -----------------------------------------------------------
-def _read(path):
-    try:
-        with open(path) as f:
-            return f.read().strip()
-    except OSError:
-        return None
-
-
 def _listdir(path):
     try:
         return sorted(_os.listdir(path))

@@ -27,14 +27,13 @@ from pywin32_posix import _ras_connections, _ras_errors
 from pywin32_posix._errors import error
 
 # ras.h: connection states.
+# The states the dialler reports are defined with it (_ras_link).
+from pywin32_posix._ras_link import (  # noqa: E402,F401
+    RASCS_AllDevicesConnected, RASCS_Authenticate, RASCS_Authenticated, RASCS_ConnectDevice, RASCS_Connected,
+    RASCS_DeviceConnected, RASCS_Disconnected, RASCS_OpenPort, RASCS_PortOpened, RASCS_Projected)
+
 RASCS_PAUSED = 0x1000
 RASCS_DONE = 0x2000
-RASCS_OpenPort = 0
-RASCS_PortOpened = 1
-RASCS_ConnectDevice = 2
-RASCS_DeviceConnected = 3
-RASCS_AllDevicesConnected = 4
-RASCS_Authenticate = 5
 RASCS_AuthNotify = 6
 RASCS_AuthRetry = 7
 RASCS_AuthCallback = 8
@@ -43,11 +42,9 @@ RASCS_AuthProject = 10
 RASCS_AuthLinkSpeed = 11
 RASCS_AuthAck = 12
 RASCS_ReAuthenticate = 13
-RASCS_Authenticated = 14
 RASCS_PrepareForCallback = 15
 RASCS_WaitForModemReset = 16
 RASCS_WaitForCallback = 17
-RASCS_Projected = 18
 RASCS_StartAuthentication = 19
 RASCS_CallbackComplete = 20
 RASCS_LogonNetwork = 21
@@ -58,8 +55,6 @@ RASCS_RetryAuthentication = RASCS_PAUSED + 1
 RASCS_CallbackSetByCaller = RASCS_PAUSED + 2
 RASCS_PasswordExpired = RASCS_PAUSED + 3
 RASCS_InvokeEapUI = RASCS_PAUSED + 4
-RASCS_Connected = RASCS_DONE
-RASCS_Disconnected = RASCS_DONE + 1
 # ras.h: RasGetEapUserIdentity flags.
 RASEAPF_NonInteractive = 0x00000002
 RASEAPF_Logon = 0x00000004

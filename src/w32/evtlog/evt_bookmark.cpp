@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "w32/error/win32_error.h"
+#include "w32/evtlog/evt_render.h"
 
 namespace w32::evtlog {
 
@@ -148,18 +149,6 @@ private:
     size_t at_ = 0;
 };
 
-void escape_attribute(std::string& out, std::string_view text) {
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '\'': out += "&apos;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-}
 
 }  // namespace
 
@@ -175,7 +164,7 @@ std::string bookmark_xml(const std::optional<BookmarkPosition>& position) {
     std::string out = "<BookmarkList>\r\n";
     if (position) {
         out += "  <Bookmark Channel='";
-        escape_attribute(out, position->channel);
+        escape_xml_into(out, position->channel);
         out += "' RecordId='" + std::to_string(position->record_id) + "' IsCurrent='true'/>\r\n";
     }
     out += "</BookmarkList>";

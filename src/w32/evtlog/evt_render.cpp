@@ -7,9 +7,7 @@
 
 namespace w32::evtlog {
 
-namespace {
-
-void escape_into(std::string& out, std::string_view text) {
+void escape_xml_into(std::string& out, std::string_view text) {
     for (unsigned char c : text) {
         switch (c) {
         case '&': out += "&amp;"; break;
@@ -26,6 +24,8 @@ void escape_into(std::string& out, std::string_view text) {
         }
     }
 }
+
+namespace {
 
 std::string sid_text(const std::vector<uint8_t>& sid) {
     if (sid.size() < 8) return "";
@@ -45,7 +45,7 @@ std::string sid_text(const std::vector<uint8_t>& sid) {
 std::string render_event_xml(const EventRecord& r, std::string_view channel) {
     std::string x = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>";
     x += "<Provider Name='";
-    escape_into(x, r.source_name);
+    escape_xml_into(x, r.source_name);
     x += "'/><EventID Qualifiers='" + std::to_string(r.event_id >> 16) + "'>" +
          std::to_string(r.event_id & 0xFFFF) + "</EventID>";
     x += "<Version>0</Version><Level>" + std::to_string(level_of(r.event_type)) + "</Level>";
@@ -60,9 +60,9 @@ std::string render_event_xml(const EventRecord& r, std::string_view channel) {
     x += std::string("<TimeCreated SystemTime='") + when + "'/>";
     x += "<EventRecordID>" + std::to_string(r.record_number) + "</EventRecordID>";
     x += "<Correlation/><Execution ProcessID='0' ThreadID='0'/><Channel>";
-    escape_into(x, channel);
+    escape_xml_into(x, channel);
     x += "</Channel><Computer>";
-    escape_into(x, r.computer_name);
+    escape_xml_into(x, r.computer_name);
     x += "</Computer>";
     if (r.sid) x += "<Security UserID='" + sid_text(*r.sid) + "'/>";
     else x += "<Security/>";
@@ -70,7 +70,7 @@ std::string render_event_xml(const EventRecord& r, std::string_view channel) {
     if (r.strings)
         for (const auto& s : *r.strings) {
             x += "<Data>";
-            escape_into(x, s);
+            escape_xml_into(x, s);
             x += "</Data>";
         }
     if (!r.data.empty()) {

@@ -12,4 +12,8 @@ namespace w32::evtlog {
 
 std::string render_event_xml(const EventRecord& r, std::string_view channel);
 
+// Appends `text` escaped for XML content or a quoted attribute; control
+// characters XML 1.0 cannot carry become U+FFFD.
+void escape_xml_into(std::string& out, std::string_view text);
+
 }  // namespace w32::evtlog
